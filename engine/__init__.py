@@ -1,0 +1,1 @@
+"""kuchipaku: a WebSocket-driven speaking character for AI streamers."""

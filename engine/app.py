@@ -1,0 +1,254 @@
+"""The application: wires the data path and runs the game loop.
+
+    socket thread -> inbox queue -> speech scheduler (drained once per frame)
+    -> TTS worker thread -> playback clock -> mouth/expression state
+    -> frame drawing + overlays
+
+One frame: handle window events, drain the inbox, advance the scheduler, read
+the playback clock into the mouth, draw, flip, sleep to the frame cap. Nothing
+in a frame waits on the network or on synthesis.
+"""
+from __future__ import annotations
+
+import logging
+import queue
+import random
+import signal
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+
+import pygame
+
+from engine.blink import Blinker
+from engine.captions import Captions
+from engine.character import CharacterSpec
+from engine.config import Config
+from engine.expression import ExpressionState
+from engine.fonts import load_font, load_monospace
+from engine.inbox import Backlog, LinkNotice, Received
+from engine.link_server import LinkServer
+from engine.mouth import MouthAnimator
+from engine.overlays import Overlays
+from engine.playback import AudioOutput, PlaybackClock
+from engine.protocol import Block, ChatMessage, Role
+from engine.speech_scheduler import SpeechEvent, SpeechScheduler
+from engine.stage import CharacterSprites, character_topleft, fit_scale
+from engine.toasts import ToastBoard
+from engine.tts_worker import EspeakSynthesizer, TtsWorker
+
+log = logging.getLogger("kuchipaku")
+
+WARM_UP_FRAMES = 30  # the first frames load fonts and warm caches; not counted as stalls
+
+
+class DisplayUnavailable(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Line:
+    """A line to speak at start-up (--say)."""
+
+    text: str
+    emotion: str = "neutral"
+
+
+class FrameStats:
+    """Frame work time (excluding the sleep to the frame cap), worst case kept."""
+
+    def __init__(self) -> None:
+        self.frames = 0
+        self.worst_ms = 0.0
+
+    def record(self, work_s: float) -> None:
+        self.frames += 1
+        if self.frames > WARM_UP_FRAMES:
+            self.worst_ms = max(self.worst_ms, work_s * 1000)
+
+
+class App:
+    def __init__(self, config: Config, character: CharacterSpec, say: list[Line] | None = None,
+                 snapshot_dir: Path | None = None) -> None:
+        self.config = config
+        self.character = character
+        self.say = say or []
+        self.snapshot_dir = snapshot_dir
+        self.stop_requested = threading.Event()
+        self.stats = FrameStats()
+        self.inbox: queue.Queue = queue.Queue()
+        self.backlog = Backlog(config.link.queue_limit)
+        self.captions = Captions()
+        self.toasts = ToastBoard(config.overlays.toast_seconds)
+        self.expression = ExpressionState(config.voice.neutral_after_s)
+        self.mouth = MouthAnimator()
+        self.blinker = Blinker(random.Random())
+        self.fullscreen = config.window.fullscreen
+        self._snapshots_taken: set[str] = set()
+
+    # ---- start and stop --------------------------------------------------------------
+
+    def request_stop(self, signum: int | None = None, frame: FrameType | None = None) -> None:
+        self.stop_requested.set()
+
+    def run(self) -> int:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, self.request_stop)
+        self._open_display()
+        self.audio = AudioOutput(enabled=self.config.voice.engine != "silent")
+        voice = self.config.voice
+        if voice.engine == "silent":
+            self.worker = TtsWorker(_silent_synthesizer)
+        else:
+            self.worker = TtsWorker(lambda workdir: EspeakSynthesizer(voice, workdir))
+        self.clock = PlaybackClock()
+        self.scheduler = SpeechScheduler(self.worker, self.audio, self.clock, self.backlog, self.captions,
+                                         voice.rate, voice.synth_timeout_s, self._toast_now)
+        self.link = LinkServer(self.config.link, self.inbox, self.backlog)
+        self.worker.start()
+        try:
+            self.link.start()  # OSError here (port in use) is reported by main
+            if self.audio.problem and voice.engine != "silent":
+                self._toast_now(f"Speaking silently: {self.audio.problem}", "warning")
+            for line in self.say:
+                self.backlog.try_take()
+                self.scheduler.accept(Received(0, ChatMessage(line.text, "assistant", Role.SPEECH,
+                                                              line.emotion, Block.APPEND)))
+            self._loop()
+        finally:
+            self._shutdown()
+        return 0
+
+    def _shutdown(self) -> None:
+        started = time.perf_counter()
+        if getattr(self, "link", None) is not None:
+            self.link.stop()
+        self.worker.stop()
+        self.audio.close()
+        pygame.quit()
+        log.info("stopped after %d frames; worst frame %.1f ms; shutdown took %.2f s",
+                 self.stats.frames, self.stats.worst_ms, time.perf_counter() - started)
+
+    def _open_display(self) -> None:
+        try:
+            pygame.display.init()
+            pygame.font.init()
+            self._set_mode()
+        except pygame.error as err:
+            raise DisplayUnavailable(str(err)) from None
+        pygame.display.set_caption(f"kuchipaku - {self.character.name}")
+        self._layout()
+
+    def _set_mode(self) -> None:
+        if self.fullscreen:
+            self.screen = pygame.display.set_mode((0, 0), pygame.FULLSCREEN)
+        else:
+            self.screen = pygame.display.set_mode(self.config.window.size)
+
+    def _layout(self) -> None:
+        """Everything that depends on the window size: sprites, fonts, overlays."""
+        size = self.screen.get_size()
+        self.sprites = CharacterSprites(self.character, fit_scale(self.character.frame_size, size))
+        settings = self.config.overlays
+        font = load_font(settings.font, settings.size)
+        small = load_font(settings.font, max(10, round(settings.size * 0.62)))
+        self.overlays = Overlays(size, font, small, load_monospace(max(10, round(settings.size * 0.55)), small),
+                                 settings.toasts)
+        self.overlays.visible = settings.enabled
+        self.captions.version += 1  # re-render captions for the new size
+
+    def _toast_now(self, text: str, level: str = "info") -> None:
+        self.toasts.push(text, level, time.perf_counter())
+
+    # ---- the game loop ---------------------------------------------------------------
+
+    def _loop(self) -> None:
+        frame_clock = pygame.time.Clock()
+        background = self.config.window.background
+        last = time.perf_counter()
+        while not self.stop_requested.is_set():
+            now = time.perf_counter()
+            dt, last = now - last, now
+            self._handle_window_events()
+            self._drain_inbox(now)
+            for event in self.scheduler.update(now):
+                self._on_speech_event(event)
+            self._animate(now, dt)
+            self.screen.fill(background)
+            self.sprites.draw(self.screen, character_topleft(self.sprites.size, self.screen.get_size(), now),
+                              self.expression.emotion, self.blinker.eyes_closed(now), self.mouth.shape)
+            self.overlays.draw(self.screen, self.captions, self.toasts)
+            self._take_snapshots()
+            pygame.display.flip()
+            self.stats.record(time.perf_counter() - now)
+            frame_clock.tick(self.config.window.fps)
+
+    def _handle_window_events(self) -> None:
+        for event in pygame.event.get():
+            if event.type == pygame.QUIT:
+                self.stop_requested.set()
+            elif event.type == pygame.KEYDOWN:
+                if event.key == pygame.K_h:
+                    self.overlays.visible = not self.overlays.visible
+                    log.info("overlays %s", "shown" if self.overlays.visible else "hidden")
+                elif event.key == pygame.K_F11:
+                    self.fullscreen = not self.fullscreen
+                    self._set_mode()
+                    self._layout()
+
+    def _drain_inbox(self, now: float) -> None:
+        while True:
+            try:
+                item = self.inbox.get_nowait()
+            except queue.Empty:
+                return
+            if isinstance(item, Received):
+                self.scheduler.accept(item)
+            elif isinstance(item, LinkNotice):
+                self.toasts.push(item.text, item.level, now)
+
+    def _on_speech_event(self, event: SpeechEvent) -> None:
+        if event.kind == "started":
+            log.info("speaking (%s, %s, %.2f s%s): %r", event.emotion,
+                     "audible" if event.audible else "silent", event.extra["duration_s"],
+                     f", peak {event.extra['peak_dbfs']} dBFS" if event.extra["peak_dbfs"] is not None else "",
+                     event.text)
+            self.expression.speaking(event.emotion)
+        elif event.kind == "finished":
+            log.debug("finished speaking: %r", event.text)
+        elif event.kind == "message_done":
+            log.debug("message from client #%d done", event.connection)
+
+    def _animate(self, now: float, dt: float) -> None:
+        before = (self.mouth.shape, self.expression.emotion)
+        self.mouth.update(self.clock.level(), dt)
+        self.expression.update(now, self.scheduler.busy)
+        self.toasts.expire(now)
+        after = (self.mouth.shape, self.expression.emotion)
+        if after[0] != before[0]:
+            log.debug("mouth %s", after[0])
+        if after[1] != before[1]:
+            log.info("expression %s", after[1])
+
+    def _take_snapshots(self) -> None:
+        """For tests and users checking a set-up: the first idle frame, and the
+        first frame with the mouth open and a subtitle showing."""
+        if self.snapshot_dir is None:
+            return
+        wanted = "idle" if self.stats.frames == 0 else None
+        if self.mouth.shape == "open" and self.captions.subtitle:
+            wanted = "speaking"
+        if wanted and wanted not in self._snapshots_taken:
+            self._snapshots_taken.add(wanted)
+            self.snapshot_dir.mkdir(parents=True, exist_ok=True)
+            pygame.image.save(self.screen, str(self.snapshot_dir / f"{wanted}.png"))
+            log.info("saved %s frame to %s (expression %s, mouth %s, subtitle %r)", wanted,
+                     self.snapshot_dir / f"{wanted}.png", self.expression.emotion, self.mouth.shape,
+                     self.captions.subtitle)
+
+
+def _silent_synthesizer(workdir: Path) -> EspeakSynthesizer:
+    # The worker reports this as "voice unavailable" and every sentence is mimed.
+    raise RuntimeError("voice.engine is 'silent'")

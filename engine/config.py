@@ -1,0 +1,102 @@
+"""Settings: config.yaml read into frozen dataclasses, then CLI overrides."""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from engine.validate import ConfigError, boolean, build, color, int_pair, integer, number, section, setting, text
+
+EMOTIONS = ("neutral", "happy", "sad", "angry", "relaxed", "surprised")
+VOICE_ENGINES = ("espeak-ng", "silent")
+LINK_MODES = ("server",)
+
+
+@dataclass(frozen=True)
+class LinkConfig:
+    mode: str = setting("server", text(LINK_MODES))
+    host: str = setting("127.0.0.1", text(meaning="a host name or IP address"))
+    port: int = setting(8000, integer(0, 65535))
+    path: str = setting("/ws", text(pattern=r"/[A-Za-z0-9._~/-]*", meaning="a URL path starting with /"))
+    max_frame_bytes: int = setting(65536, integer(256, 16 * 1024 * 1024))
+    max_text_length: int = setting(2000, integer(1, 1_000_000))
+    queue_limit: int = setting(256, integer(1, 100_000))
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"ws://{host}:{self.port}{self.path}"
+
+
+@dataclass(frozen=True)
+class WindowConfig:
+    size: tuple[int, int] = setting((1280, 720), int_pair(64, 16384))
+    fullscreen: bool = setting(False, boolean())
+    fps: int = setting(60, integer(1, 480))
+    background: tuple[int, int, int] = setting((0, 255, 0), color())
+
+
+@dataclass(frozen=True)
+class VoiceConfig:
+    engine: str = setting("espeak-ng", text(VOICE_ENGINES))
+    rate: int = setting(175, integer(40, 600))
+    volume: float = setting(1.0, number(0.0, 1.0))
+    voice_id: str | None = setting(None, text(optional=True, meaning="an espeak-ng voice name"))
+    synth_timeout_s: float = setting(2.0, number(0.1, 60.0))
+    neutral_after_s: float = setting(1.5, number(0.0, 600.0))
+
+
+@dataclass(frozen=True)
+class OverlayConfig:
+    enabled: bool = setting(True, boolean())
+    font: str = setting("noto-sans-cjk-jp", text(meaning='"noto-sans-cjk-jp" or a path to a font file'))
+    size: int = setting(30, integer(8, 200))
+    toasts: bool = setting(True, boolean())
+    toast_seconds: float = setting(4.0, number(0.5, 600.0))
+
+
+@dataclass(frozen=True)
+class Config:
+    character: str = setting("default", text(pattern=r"[A-Za-z0-9_-]+", meaning="a character folder name"))
+    link: LinkConfig = section(LinkConfig)
+    window: WindowConfig = section(WindowConfig)
+    voice: VoiceConfig = section(VoiceConfig)
+    overlays: OverlayConfig = section(OverlayConfig)
+    source: str = dataclasses.field(default="(defaults)", compare=False)
+
+
+def load_config(path: Path) -> Config:
+    """Read and validate ``path``; raises ConfigError with a one-line message."""
+    name = str(path)
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except OSError as err:
+        raise ConfigError(name, "(file)", "a readable file", err.strerror) from None
+    try:
+        data = yaml.safe_load(raw)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else "(file)"
+        raise ConfigError(name, where, "valid YAML", str(getattr(err, "problem", err))) from None
+    if isinstance(data, dict) and "source" in data:
+        raise ConfigError(name, "source", "one of the known keys")
+    config = build(Config, data, name)
+    return dataclasses.replace(config, source=name)
+
+
+def with_overrides(config: Config, **flags: Any) -> Config:
+    """Apply CLI flags (None means "not given") on top of the file's values."""
+    link_changes = {k: flags[k] for k in ("host", "port") if flags.get(k) is not None}
+    window_changes = {"fullscreen": flags["fullscreen"]} if flags.get("fullscreen") is not None else {}
+    changes: dict[str, Any] = {}
+    if flags.get("character"):
+        changes["character"] = flags["character"]
+    return dataclasses.replace(
+        config,
+        link=dataclasses.replace(config.link, **link_changes),
+        window=dataclasses.replace(config.window, **window_changes),
+        **changes,
+    )

@@ -1,0 +1,105 @@
+"""Overlays drawn over the stage: status toasts, the subtitle box, the viewer's
+question, and the monospace panel. Each is rendered to a surface only when its
+content changes; a frame only blits the cached surfaces.
+"""
+from __future__ import annotations
+
+import pygame
+
+from engine.captions import Captions
+from engine.text_layout import wrap
+from engine.toasts import ToastBoard
+
+SUBTITLE_MAX_LINES = 3
+TEXT = (255, 255, 255)
+OUTLINE = (10, 10, 20)
+BOX = (16, 16, 28, 240)  # nearly opaque: a chroma key must not eat into it
+QUESTION = (255, 226, 140)
+LEVEL_COLOURS = {"info": (40, 40, 60, 225), "warning": (120, 80, 10, 235), "error": (140, 20, 30, 235)}
+
+
+def outlined(font: pygame.font.Font, text: str, colour: tuple[int, int, int], width: int = 2) -> pygame.Surface:
+    """Text with a dark outline, readable over any background."""
+    inner = font.render(text, True, colour)
+    edge = font.render(text, True, OUTLINE)
+    surface = pygame.Surface((inner.get_width() + 2 * width, inner.get_height() + 2 * width), pygame.SRCALPHA)
+    for dx in range(-width, width + 1):
+        for dy in range(-width, width + 1):
+            if dx or dy:
+                surface.blit(edge, (width + dx, width + dy))
+    surface.blit(inner, (width, width))
+    return surface
+
+
+def _box(lines: list[pygame.Surface], padding: int, fill: tuple[int, int, int, int], gap: int = 0) -> pygame.Surface:
+    width = max(line.get_width() for line in lines) + 2 * padding
+    height = sum(line.get_height() for line in lines) + gap * (len(lines) - 1) + 2 * padding
+    surface = pygame.Surface((width, height), pygame.SRCALPHA)
+    pygame.draw.rect(surface, fill, surface.get_rect(), border_radius=min(14, padding + 4))
+    y = padding
+    for line in lines:
+        surface.blit(line, (padding, y))
+        y += line.get_height() + gap
+    return surface
+
+
+class Overlays:
+    def __init__(self, window_size: tuple[int, int], font: pygame.font.Font, small_font: pygame.font.Font,
+                 mono_font: pygame.font.Font, show_toasts: bool) -> None:
+        self.window_size = window_size
+        self.font = font
+        self.small_font = small_font
+        self.mono_font = mono_font
+        self.show_toasts = show_toasts
+        self.visible = True
+        self._caption_version = -1
+        self._toast_version = -1
+        self._subtitle: pygame.Surface | None = None
+        self._question: pygame.Surface | None = None
+        self._panel: pygame.Surface | None = None
+        self._toasts: list[pygame.Surface] = []
+
+    def draw(self, target: pygame.Surface, captions: Captions, toasts: ToastBoard) -> None:
+        if not self.visible:
+            return
+        if captions.version != self._caption_version:
+            self._render_captions(captions)
+        width, height = self.window_size
+        bottom = height - 24
+        if self._subtitle is not None:
+            bottom -= self._subtitle.get_height()
+            target.blit(self._subtitle, ((width - self._subtitle.get_width()) // 2, bottom))
+        if self._question is not None:
+            target.blit(self._question, ((width - self._question.get_width()) // 2,
+                                         bottom - self._question.get_height() - 8))
+        if self._panel is not None:
+            target.blit(self._panel, (width - self._panel.get_width() - 16, 16))
+        if self.show_toasts:
+            if toasts.version != self._toast_version:
+                self._toast_version = toasts.version
+                self._toasts = [_box([self.small_font.render(t.label, True, TEXT)], 8, LEVEL_COLOURS[t.level])
+                                for t in toasts.toasts]
+            y = 16
+            for surface in self._toasts:
+                target.blit(surface, (16, y))
+                y += surface.get_height() + 6
+
+    def _render_captions(self, captions: Captions) -> None:
+        self._caption_version = captions.version
+        box_width = int(self.window_size[0] * 0.8)
+        text = captions.subtitle
+        self._subtitle = None
+        if text:
+            lines = wrap(text, box_width - 40, lambda s: self.font.size(s)[0])[-SUBTITLE_MAX_LINES:]
+            self._subtitle = _box([outlined(self.font, line, TEXT) for line in lines], 16, BOX)
+        self._question = None
+        if captions.question:
+            lines = wrap(captions.question, box_width - 40, lambda s: self.small_font.size(s)[0])[-2:]
+            self._question = _box([outlined(self.small_font, line, QUESTION) for line in lines], 10, BOX)
+        self._panel = None
+        if captions.panel:
+            panel_width = int(self.window_size[0] * 0.4)
+            lines = [piece for line in captions.panel
+                     for piece in wrap(line, panel_width, lambda s: self.mono_font.size(s)[0])][-12:]
+            self._panel = _box([self.mono_font.render(line or " ", True, (220, 230, 255)) for line in lines],
+                               10, (8, 8, 16, 230), gap=2)

@@ -1,0 +1,83 @@
+"""Turning a message's text into what is shown and the sentences spoken.
+
+Emotion tags such as ``[happy]`` (what AITuberKit's prompts make language
+models write) switch the expression from that point on; they are neither shown
+nor spoken. Sentences are the unit of speech, so a long answer starts talking
+after its first sentence is synthesised instead of after the whole text.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from engine.protocol import EMOTIONS
+
+_TAG = re.compile(r"\[(" + "|".join(EMOTIONS) + r")\]", re.IGNORECASE)
+# A sentence ends at . ! ? … or their full-width forms, plus closing quotes or
+# brackets, followed by space or the end; CJK terminators need no space.
+_SENTENCE_END = re.compile(r"""(?:[.!?…]+["')\]」』]*(?=\s|$))|(?:[。！？!?]+[」』）)]*)""")
+_ABBREVIATION = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|St|Jr|Sr|vs|e\.g|i\.e)|\b[A-Z])\.$", re.IGNORECASE)
+_MAX_SENTENCE_CHARS = 220  # longer runs are split at a comma or space so speech starts sooner
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    emotion: str
+
+
+def strip_tags(text: str) -> str:
+    """The text as shown: tags removed, spacing tidied."""
+    return _tidy(_TAG.sub("", text))
+
+
+def _tidy(text: str) -> str:
+    return re.sub(r"[ \t]+", " ", text).strip()
+
+
+def split_emotions(text: str, emotion: str) -> list[tuple[str, str]]:
+    """Split at emotion tags into (emotion, text) runs, starting with ``emotion``."""
+    runs: list[tuple[str, str]] = []
+    position = 0
+    for match in _TAG.finditer(text):
+        runs.append((emotion, text[position:match.start()]))
+        emotion = match.group(1).lower()
+        position = match.end()
+    runs.append((emotion, text[position:]))
+    return [(e, t) for e, t in runs if t.strip()]
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split into sentences, keeping their punctuation; never loses a character
+    other than surrounding whitespace."""
+    sentences: list[str] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        if _ABBREVIATION.search(text[start:match.end()]):
+            continue  # "Dr. Who" is one sentence
+        sentences.extend(_split_long(text[start:match.end()]))
+        start = match.end()
+    sentences.extend(_split_long(text[start:]))
+    return [s for s in (_tidy(s) for s in sentences) if s]
+
+
+def _split_long(text: str) -> list[str]:
+    pieces: list[str] = []
+    while len(text) > _MAX_SENTENCE_CHARS:
+        window = text[:_MAX_SENTENCE_CHARS]
+        cut = max(window.rfind(","), window.rfind("、"), window.rfind("，"))
+        if cut < _MAX_SENTENCE_CHARS // 3:
+            cut = window.rfind(" ")
+        if cut < _MAX_SENTENCE_CHARS // 3:
+            cut = _MAX_SENTENCE_CHARS - 1
+        pieces.append(text[:cut + 1])
+        text = text[cut + 1:]
+    pieces.append(text)
+    return pieces
+
+
+def sentences_of(text: str, emotion: str) -> list[Sentence]:
+    """What a message says, sentence by sentence, each with its emotion."""
+    return [Sentence(sentence, run_emotion)
+            for run_emotion, run_text in split_emotions(text, emotion)
+            for sentence in split_sentences(run_text)]

@@ -1,0 +1,86 @@
+"""kuchipaku: give an AI streamer a voice and a face.
+
+    python main.py [--config config.yaml] [--character NAME] [--host H] [--port P]
+                   [--fullscreen | --windowed] [--say TEXT [--emotion E]]
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="kuchipaku", description="A speaking character driven over WebSocket "
+                                     "(AITuberKit External Linkage Mode).")
+    parser.add_argument("--config", type=Path, default=HERE / "config.yaml", help="settings file (default: %(default)s)")
+    parser.add_argument("--character", help="character folder under characters/")
+    parser.add_argument("--host", help="address to listen on (default from config: 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="port to listen on (0: any free port)")
+    screen = parser.add_mutually_exclusive_group()
+    screen.add_argument("--fullscreen", dest="fullscreen", action="store_true", default=None)
+    screen.add_argument("--windowed", dest="fullscreen", action="store_false")
+    parser.add_argument("--say", action="append", default=[], metavar="TEXT", help="speak TEXT at start (repeatable)")
+    parser.add_argument("--emotion", default="neutral", help="emotion for --say (default: %(default)s)")
+    parser.add_argument("--snapshot-dir", type=Path, help="save the first idle frame and the first speaking "
+                                                         "frame there as PNG")
+    noise = parser.add_mutually_exclusive_group()
+    noise.add_argument("-v", "--verbose", action="store_true", help="log every mouth and expression change")
+    noise.add_argument("-q", "--quiet", action="store_true", help="log warnings and errors only")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.verbose:  # our own detail only; libraries stay at INFO
+        logging.getLogger("kuchipaku").setLevel(logging.DEBUG)
+    logging.getLogger("kuchipaku.link.websockets").setLevel(logging.WARNING)
+    logging.getLogger().handlers[0].addFilter(lambda record: record.name.startswith("kuchipaku")
+                                              or record.levelno >= logging.WARNING)
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+
+    # Imported after logging is set up, and so that --help needs no pygame.
+    from engine.app import App, DisplayUnavailable, Line
+    from engine.character import load_character_spec
+    from engine.config import load_config, with_overrides
+    from engine.protocol import EMOTIONS
+    from engine.validate import ConfigError, Invalid, integer, text
+
+    try:
+        config = load_config(args.config)
+        for flag, check, value in (("--port", integer(0, 65535), args.port),
+                                   ("--character", text(pattern=r"[A-Za-z0-9_-]+", meaning="a character folder name"),
+                                    args.character),
+                                   ("--emotion", text(EMOTIONS), args.emotion.lower())):
+            if value is not None:
+                try:
+                    check(value)
+                except Invalid as bad:
+                    raise ConfigError("command line", flag, bad.expected, value) from None
+        config = with_overrides(config, host=args.host, port=args.port, fullscreen=args.fullscreen,
+                                character=args.character)
+        character = load_character_spec(HERE / "characters" / config.character)
+    except ConfigError as err:
+        print(f"kuchipaku: {err}", file=sys.stderr)
+        return 2
+
+    app = App(config, character, [Line(text, args.emotion.lower()) for text in args.say], args.snapshot_dir)
+    try:
+        return app.run()
+    except DisplayUnavailable as err:
+        print(f"kuchipaku: no display ({err}); to run without a screen, set SDL_VIDEODRIVER=dummy", file=sys.stderr)
+        return 3
+    except OSError as err:
+        print(f"kuchipaku: cannot listen on {config.link.host}:{config.link.port}: {err.strerror or err}",
+              file=sys.stderr)
+        return 4
+
+
+if __name__ == "__main__":
+    sys.exit(main())
