@@ -87,6 +87,7 @@ class App:
         self.blinker = Blinker(random.Random())
         self.fullscreen = config.window.fullscreen
         self._snapshots_taken: set[str] = set()
+        self._captions_logged = -1
 
     # ---- start and stop --------------------------------------------------------------
 
@@ -231,6 +232,10 @@ class App:
             log.debug("mouth %s", after[0])
         if after[1] != before[1]:
             log.info("expression %s", after[1])
+        if self.captions.version != self._captions_logged:
+            self._captions_logged = self.captions.version
+            if self.captions.subtitle:
+                log.info("subtitle: %r", self.captions.subtitle)
 
     def _take_snapshots(self) -> None:
         """For tests and users checking a set-up: the first idle frame, and the

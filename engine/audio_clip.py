@@ -44,12 +44,20 @@ class AudioClip:
 
 
 def rms_dbfs(samples: np.ndarray, sample_rate: int) -> np.ndarray:
-    """RMS level in dBFS for each STEP_S window of mono int16 samples."""
-    step = max(1, int(round(sample_rate * STEP_S)))
-    count = -(-len(samples) // step)
-    padded = np.zeros(count * step, dtype=np.float64)
-    padded[:len(samples)] = samples / 32768.0
-    rms = np.sqrt(np.mean(padded.reshape(count, step) ** 2, axis=1))
+    """RMS level in dBFS for each STEP_S of mono int16 samples.
+
+    Windows start at exact multiples of STEP_S (220.5 samples at 22050 Hz), so
+    the envelope never drifts from the audio over a long sentence.
+    """
+    samples_per_step = sample_rate * STEP_S
+    count = max(1, int(np.ceil(len(samples) / samples_per_step - 1e-9)))
+    starts = np.minimum(np.round(np.arange(count) * samples_per_step).astype(np.int64), max(len(samples) - 1, 0))
+    squares = (samples.astype(np.float64) / 32768.0) ** 2
+    if not len(squares):
+        return np.full(count, -120.0)
+    sums = np.add.reduceat(squares, starts)
+    lengths = np.diff(np.append(starts, len(squares)))
+    rms = np.sqrt(sums / np.maximum(lengths, 1))
     return 20 * np.log10(np.maximum(rms, 1e-6))
 
 

@@ -31,14 +31,15 @@ def outlined(font: pygame.font.Font, text: str, colour: tuple[int, int, int], wi
     return surface
 
 
-def _box(lines: list[pygame.Surface], padding: int, fill: tuple[int, int, int, int], gap: int = 0) -> pygame.Surface:
-    width = max(line.get_width() for line in lines) + 2 * padding
+def _box(lines: list[pygame.Surface], padding: int, fill: tuple[int, int, int, int], gap: int = 0,
+         width: int = 0, centred: bool = False) -> pygame.Surface:
+    width = max(width, max(line.get_width() for line in lines) + 2 * padding)
     height = sum(line.get_height() for line in lines) + gap * (len(lines) - 1) + 2 * padding
     surface = pygame.Surface((width, height), pygame.SRCALPHA)
     pygame.draw.rect(surface, fill, surface.get_rect(), border_radius=min(14, padding + 4))
     y = padding
     for line in lines:
-        surface.blit(line, (padding, y))
+        surface.blit(line, ((width - line.get_width()) // 2 if centred else padding, y))
         y += line.get_height() + gap
     return surface
 
@@ -91,7 +92,9 @@ class Overlays:
         self._subtitle = None
         if text:
             lines = wrap(text, box_width - 40, lambda s: self.font.size(s)[0])[-SUBTITLE_MAX_LINES:]
-            self._subtitle = _box([outlined(self.font, line, TEXT) for line in lines], 16, BOX)
+            # A box of constant width, so it does not jump about as lines come and go.
+            self._subtitle = _box([outlined(self.font, line, TEXT) for line in lines], 16, BOX,
+                                  width=box_width, centred=True)
         self._question = None
         if captions.question:
             lines = wrap(captions.question, box_width - 40, lambda s: self.small_font.size(s)[0])[-2:]

@@ -76,8 +76,22 @@ def _split_long(text: str) -> list[str]:
     return pieces
 
 
+def _speakable(text: str) -> bool:
+    return any(char.isalnum() for char in text)
+
+
 def sentences_of(text: str, emotion: str) -> list[Sentence]:
-    """What a message says, sentence by sentence, each with its emotion."""
-    return [Sentence(sentence, run_emotion)
-            for run_emotion, run_text in split_emotions(text, emotion)
-            for sentence in split_sentences(run_text)]
+    """What a message says, sentence by sentence, each with its emotion.
+
+    A piece with nothing to pronounce ("...", "!!") joins the sentence before
+    it, so it is shown but never synthesised into an empty clip on its own.
+    """
+    sentences: list[Sentence] = []
+    for run_emotion, run_text in split_emotions(text, emotion):
+        for piece in split_sentences(run_text):
+            if sentences and not _speakable(piece):
+                previous = sentences[-1]
+                sentences[-1] = Sentence(f"{previous.text} {piece}", previous.emotion)
+            else:
+                sentences.append(Sentence(piece, run_emotion))
+    return sentences

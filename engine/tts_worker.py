@@ -26,6 +26,8 @@ from engine.config import VoiceConfig
 
 log = logging.getLogger("kuchipaku.tts")
 
+FINISH_TIMEOUT_S = 30.0  # far beyond any sentence; the scheduler gives up on it much sooner
+
 
 @dataclass(frozen=True)
 class SynthRequest:
@@ -62,6 +64,11 @@ class EspeakSynthesizer:
         import pyttsx3  # imported here: loading libespeak-ng is part of what may fail
 
         self._engine = pyttsx3.init("espeak")
+        # runAndWait() can return as soon as synthesis has *started* (its end-of-
+        # loop command runs first), so the WAV is only complete once the driver
+        # reports the utterance finished.
+        self._finished = threading.Event()
+        self._engine.connect("finished-utterance", lambda **_: self._finished.set())
         self._engine.setProperty("rate", voice.rate)
         self._engine.setProperty("volume", voice.volume)
         if voice.voice_id:
@@ -72,10 +79,13 @@ class EspeakSynthesizer:
     def synthesize(self, text: str) -> AudioClip:
         self._count += 1
         path = self._workdir / f"sentence-{self._count}.wav"
+        self._finished.clear()
         self._engine.save_to_file(text, str(path))
         # pyttsx3's espeak driver prints "Audio saved to ..." on stdout.
         with contextlib.redirect_stdout(io.StringIO()):
             self._engine.runAndWait()
+            if not self._finished.wait(FINISH_TIMEOUT_S):
+                raise SynthesisError(f"espeak-ng did not finish within {FINISH_TIMEOUT_S:g} s")
         try:
             with wave.open(str(path), "rb") as wav:
                 if wav.getsampwidth() != 2 or wav.getnchannels() != 1:

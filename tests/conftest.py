@@ -1,0 +1,91 @@
+"""Shared test set-up: no display, no sound card, the real program in a subprocess."""
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+# Set before anything imports pygame: CI has no display and no sound card.
+os.environ["SDL_VIDEODRIVER"] = "dummy"
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+os.environ["PYGAME_HIDE_SUPPORT_PROMPT"] = "1"
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def wait_for(predicate, timeout: float = 10.0, interval: float = 0.02, what: str = "condition"):
+    """Poll until ``predicate()`` is truthy; fail the test with ``what`` otherwise."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(interval)
+
+
+class Program:
+    """main.py in a subprocess with the dummy SDL drivers, its log in a file."""
+
+    def __init__(self, tmp_path: Path, *args: str, audio_driver: str = "dummy", env: dict | None = None) -> None:
+        self.tmp_path = tmp_path
+        self.log_path = tmp_path / "kuchipaku.log"
+        self.audio_path = tmp_path / "audio.raw"
+        full_env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": audio_driver,
+                    "SDL_DISKAUDIOFILE": str(self.audio_path), "PYTHONUNBUFFERED": "1", **(env or {})}
+        self._log = self.log_path.open("wb")
+        self.process = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "--port", "0", *args],
+                                        cwd=str(tmp_path), env=full_env, stdin=subprocess.DEVNULL,
+                                        stdout=self._log, stderr=subprocess.STDOUT)
+        self.port = int(self.wait_for_log(r"listening on ws://127\.0\.0\.1:(\d+)/ws").group(1))
+
+    @property
+    def url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/ws"
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def wait_for_log(self, pattern: str, timeout: float = 15.0) -> re.Match:
+        regex = re.compile(pattern)
+
+        def found():
+            if self.process.poll() is not None and not regex.search(self.log()):
+                pytest.fail(f"program exited with {self.process.returncode} before /{pattern}/:\n{self.log()}")
+            return regex.search(self.log())
+        return wait_for(found, timeout, what=f"/{pattern}/ in the log:\n{self.log()}")
+
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 10.0) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+        try:
+            return self.process.wait(timeout)
+        finally:
+            self._log.close()
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self._log.close()
+
+
+@pytest.fixture
+def program(tmp_path):
+    """Start the program with extra arguments; it is killed if the test leaves it running."""
+    started: list[Program] = []
+
+    def start(*args: str, **kwargs) -> Program:
+        started.append(Program(tmp_path, *args, **kwargs))
+        return started[-1]
+    yield start
+    for running in started:
+        running.kill()

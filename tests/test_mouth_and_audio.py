@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+import numpy as np
+
+from engine.audio_clip import STEP_S, clip_from_samples, clip_from_text
+from engine.blink import Blinker
+from engine.expression import ExpressionState
+from engine.mouth import MouthAnimator
+from engine.playback import PlaybackClock
+
+
+def tone(seconds: float, amplitude: float, rate: int = 22050) -> np.ndarray:
+    t = np.arange(int(seconds * rate)) / rate
+    return (amplitude * 32767 * np.sin(2 * np.pi * 220 * t)).astype(np.int16)
+
+
+def test_envelope_follows_loudness():
+    rate = 22050
+    samples = np.concatenate([np.zeros(int(0.2 * rate), np.int16), tone(0.3, 0.5), np.zeros(int(0.2 * rate), np.int16)])
+    clip = clip_from_samples(samples, rate)
+    assert abs(clip.duration_s - 0.7) < 0.001
+    assert len(clip.envelope) == 70
+    assert clip.level_at(0.1) == 0.0
+    assert clip.level_at(0.35) > 0.8
+    assert clip.level_at(0.6) == 0.0
+    assert clip.level_at(-0.1) == 0.0 and clip.level_at(5.0) == 0.0
+    assert -7 < clip.peak_dbfs() < -5
+
+
+def test_text_timed_clip_opens_on_vowels_and_closes_on_spaces():
+    clip = clip_from_text("ma ma", 175)
+    assert clip.samples is None and not clip.audible
+    values = clip.envelope
+    assert values.max() >= 0.9 and values[0] == 0.0 and values[-1] == 0.0
+    assert (values == 0).sum() > 5  # the gap between words and the ends
+    assert clip.duration_s > 0.2
+    assert clip_from_text("こんにちは", 175).duration_s > clip_from_text("hello", 175).duration_s
+
+
+def drive(animator: MouthAnimator, levels: list[float], dt: float = 1 / 60) -> list[str]:
+    return [animator.update(level, dt) for level in levels]
+
+
+def test_mouth_opens_at_once_holds_and_decays():
+    mouth = MouthAnimator(hold_s=0.05, close_per_s=7.0)
+    shapes = drive(mouth, [1.0] + [0.0] * 30)
+    assert shapes[0] == "open"
+    assert shapes[1] == "open" and shapes[2] == "open"  # the hold
+    assert "half" in shapes and shapes[-1] == "closed"
+    closed_at = shapes.index("closed")
+    assert closed_at > 3  # it does not snap shut
+
+
+def test_mouth_does_not_chatter_at_a_threshold():
+    mouth = MouthAnimator()
+    shapes = drive(mouth, [0.5, 0.47, 0.52, 0.45, 0.5, 0.46] * 10)
+    assert set(shapes) == {"open"}
+
+
+def test_playback_clock_reads_the_envelope_at_its_position():
+    now = [100.0]
+    clock = PlaybackClock(lambda: now[0])
+    clip = clip_from_samples(np.concatenate([tone(0.1, 0.5), np.zeros(2205, np.int16)]), 22050)
+    clock.start(clip, output_latency_s=0.02)
+    now[0] += 0.05
+    assert clock.level() > 0.8
+    now[0] += 0.1
+    assert clock.level() == 0.0
+    assert not clock.finished(device_busy=False)
+    now[0] += 0.1
+    assert clock.finished(device_busy=False)
+    assert not clock.finished(device_busy=True)  # waits for the device to drain...
+    now[0] += 1.0
+    assert clock.finished(device_busy=True)  # ...but not for ever
+
+
+def test_expression_returns_to_neutral_after_the_delay():
+    state = ExpressionState(neutral_after_s=1.5)
+    state.speaking("happy")
+    assert state.update(10.0, busy=True) == "happy"
+    assert state.update(11.0, busy=False) == "happy"
+    assert state.update(12.4, busy=False) == "happy"
+    assert state.update(12.6, busy=False) == "neutral"
+
+
+def test_blinks_are_short_and_spaced():
+    import random
+
+    blinker = Blinker(random.Random(7))
+    steps = [blinker.eyes_closed(i * 0.01) for i in range(6000)]  # 60 s
+    runs, run = [], 0
+    for closed in steps:
+        if closed:
+            run += 1
+        elif run:
+            runs.append(run)
+            run = 0
+    assert 8 <= len(runs) <= 30
+    assert all(10 <= r <= 16 for r in runs)  # about 150 ms each
+    assert STEP_S == 0.01
