@@ -368,12 +368,12 @@ def ahoge() -> list[tuple[list[Point], list[float]]]:
 
 def tail(side: int) -> tuple[list[Point], list[tuple[list[Point], list[float]]]]:
     """One twin tail (side=+1 right, -1 left): main mass plus extra tip locks."""
-    outer = [(388, 96), (442, 108), (486, 168), (502, 258), (494, 360), (478, 452), (482, 540), (494, 612)]
-    inner = [(494, 612), (462, 560), (444, 470), (442, 380), (434, 292), (416, 212), (390, 150), (388, 96)]
+    outer = [(388, 96), (442, 108), (486, 168), (504, 258), (498, 360), (486, 452), (488, 540), (480, 622)]
+    inner = [(480, 622), (462, 560), (446, 470), (442, 380), (434, 292), (416, 212), (390, 150), (388, 96)]
     main = path(outer, inner)
     locks = [
-        ([(460, 400), (450, 520), (440, 598)], [36, 26, 0]),
-        ([(470, 420), (500, 490), (502, 562)], [24, 18, 0]),
+        ([(456, 420), (450, 520), (444, 604)], [34, 24, 0]),
+        ([(480, 440), (496, 520), (500, 584)], [22, 16, 0]),
     ]
     if side < 0:
         return mirror(main), [(mirror(c), w) for c, w in locks]
@@ -466,15 +466,15 @@ def draw_back_layer(cv: Canvas, front_hair: pygame.Surface) -> pygame.Surface:
             def m(p: list[Point]) -> list[Point]:
                 return p if side > 0 else mirror(p)
             # Inner half of the tail turns away from the light.
-            cv.taper(layer, m([(404, 130), (440, 230), (452, 340), (456, 460), (470, 560), (486, 610)]),
+            cv.taper(layer, m([(404, 130), (440, 230), (452, 340), (458, 460), (466, 560), (476, 616)]),
                      [10, 34, 34, 30, 20, 0], HAIR_SHADE)
-            cv.taper(layer, m([(462, 430), (450, 520), (442, 596)]), [16, 12, 0], HAIR_SHADE)
+            cv.taper(layer, m([(456, 430), (450, 520), (446, 600)]), [16, 12, 0], HAIR_SHADE)
             # Glossy streaks on the outer curve.
             cv.taper(layer, m([(452, 140), (478, 196), (490, 262)]), [0, 10, 0], HAIR_HI)
             cv.taper(layer, m([(470, 176), (484, 232), (486, 290)]), [0, 6, 0], HAIR_HI)
             for c in ([(430, 170), (462, 260), (470, 380), (462, 470)],
                       [(456, 140), (486, 240), (484, 360), (472, 440), (474, 520)],
-                      [(470, 440), (490, 500), (494, 560)]):
+                      [(472, 450), (484, 520), (482, 590)]):
                 cv.taper(layer, m(c), [0, 2.2, 2.2, 0] if len(c) == 4 else [0, 2.2, 2.0, 1.8, 0], HAIR_LINE)
         part.shade(tail_shade)
         out.blit(part.render(), (0, 0))
@@ -512,6 +512,8 @@ def draw_back_layer(cv: Canvas, front_hair: pygame.Surface) -> pygame.Surface:
             cv.taper(layer, m([(330, 560), (342, 600), (344, 640)]), [0, 4, 2], NAVY_SHADE)
             cv.taper(layer, m([(300, 420), (350, 426), (392, 440)]), [0, 5, 0], NAVY_HI)
             cv.taper(layer, m([(360, 520), (376, 580), (380, 630)]), [0, 3, 0], NAVY_HI)
+            # Where the arm meets the body: keeps the torso from reading as one blob.
+            cv.taper(layer, m([(414, 468), (398, 520), (394, 580), (396, 650)]), [0, 3.2, 3.2, 3.2], OUTLINE)
         cv.taper(layer, [(262, 560), (266, 600), (268, 640)], [0, 4, 2], NAVY_SHADE)
     part.shade(torso_shade)
     out.blit(part.render(), (0, 0))
@@ -564,25 +566,42 @@ def draw_front_hair(cv: Canvas) -> pygame.Surface:
         part.add(taper_poly(c, w), HAIR)
     for c, w in ahoge():
         part.add(taper_poly(c, w), HAIR)
-    recolor_vertical(part.fill, cv, [(20, HAIR_LIGHT), (120, HAIR), (230, HAIR), (360, HAIR_TIP)])
+    recolor_vertical(part.fill, cv, [(30, (240, 150, 196)), (150, HAIR), (230, HAIR), (360, HAIR_TIP)])
 
     def hair_shade(layer: pygame.Surface) -> None:
         # Light comes from the upper left: the crown's right flank and the right
         # side of every lock turn away from it.
-        crescent(cv, layer, crown(), 16, 10, HAIR_SHADE)
+        crescent(cv, layer, ellipse_pts(256, 196, 154, 160), 18, 8, HAIR_SHADE)
         for c, w in bang_locks()[:7]:
-            cv.taper(layer, translate(c, w[0] * 0.26, 4), [x * 0.42 for x in w], HAIR_SHADE)
+            cv.taper(layer, translate(c, w[0] * 0.26, 4), [0, w[0] * 0.42, w[1] * 0.42, 0], HAIR_SHADE)
         for c, w in side_locks():
             side = 1 if c[0][0] > CX else -1
             cv.taper(layer, translate(c, side * w[0] * 0.2, 6), [x * 0.5 for x in w], HAIR_SHADE)
-        # Angel ring: a glossy band following the skull, ragged on its lower edge.
-        upper, lower = [], []
-        for i, a in enumerate(np.linspace(212, 328, 25)):
+        # Angel ring: a glossy band that follows the skull, with ragged spikes
+        # (longer below than above). A fixed length pattern keeps it looking hand
+        # drawn yet deterministic.
+        down = [8, 14, 10, 18, 12, 16, 9, 15, 11, 19, 10, 14, 8, 17, 12, 15, 9, 13]
+        up = [4, 6, 3, 7, 5, 4, 6, 3, 5, 7, 4, 6, 3, 5, 6, 4, 5, 3]
+        angles = np.linspace(222, 318, len(down))
+        upper: list[Point] = []
+        lower: list[Point] = []
+        for i, a in enumerate(angles):
             ra = np.radians(a)
-            upper.append((256 + 128 * np.cos(ra), 182 + 118 * np.sin(ra)))
-            r = 106 if i % 2 else 98
-            lower.append((256 + r * 1.2 * np.cos(ra), 186 + r * np.sin(ra)))
-        cv.poly(layer, catmull(upper) + catmull(lower)[::-1], HAIR_HI)
+            px, py = 256 + 130 * np.cos(ra), 186 + 116 * np.sin(ra)
+            taper_k = np.sin(np.pi * (i + 0.5) / len(down))  # thinner toward the ends
+            # Outward normal of the ellipse, so spikes point along the hair flow.
+            nx, ny = np.cos(ra) / 130, np.sin(ra) / 116
+            n = float(np.hypot(nx, ny))
+            nx, ny = nx / n, ny / n
+            half = 3 + 3 * taper_k
+            upper.append((px + nx * (half + up[i] * taper_k), py + ny * (half + up[i] * taper_k)))
+            lower.append((px - nx * (half + down[i] * taper_k), py - ny * (half + down[i] * taper_k)))
+            if i + 1 < len(angles):
+                rb = np.radians((a + angles[i + 1]) / 2)
+                qx, qy = 256 + 130 * np.cos(rb), 186 + 116 * np.sin(rb)
+                upper.append((qx + nx * half * 0.7, qy + ny * half * 0.7))
+                lower.append((qx - nx * half * 0.7, qy - ny * half * 0.7))
+        cv.poly(layer, upper + lower[::-1], HAIR_HI)
         # Strand lines.
         for c, w in bang_locks()[:7]:
             a, b, tip = c
@@ -665,14 +684,11 @@ def draw_face_over_hair(cv: Canvas, emotion: str) -> pygame.Surface:
         out.blit(part.render(), (0, 0))
         del drop
     if emotion == "angry":
-        # Popping-vein mark on the hair, top right.
-        for ang in (0, 90, 180, 270):
-            arc = rotate([(6, -20), (6, -8), (18, -6)], ang)
-            arc = translate(arc, 380, 70)
-            cv.taper(out, arc, [3, 7, 3], OUTLINE)
-        for ang in (0, 90, 180, 270):
-            arc = rotate([(6, -19), (6, -8), (17, -6)], ang)
-            cv.taper(out, translate(arc, 380, 70), [2, 5, 2], ANGER)
+        # Popping-vein mark on the hair, top right: four bracket strokes.
+        for width, color in (((4, 9, 4), OUTLINE), ((2.2, 6, 2.2), ANGER)):
+            for ang in (0, 90, 180, 270):
+                arc = rotate([(8, -26), (8, -10), (24, -8)], ang)
+                cv.taper(out, translate(arc, 334, 62), list(width), color)
     if emotion == "surprised":
         # Little shock lines beside the head.
         for a, b in (((430, 46), (444, 26)), ((446, 66), (470, 56)), ((84, 46), (70, 26)), ((66, 66), (42, 56))):

@@ -1,0 +1,96 @@
+"""The application in this process: window close, threads, degraded modes."""
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import pygame
+import websocket
+
+from conftest import ROOT, wait_for
+from engine.app import App, Line
+from engine.character import load_character_spec
+from engine.config import Config, LinkConfig
+
+
+def test_closing_the_window_stops_cleanly_and_leaves_no_thread():
+    before = set(threading.enumerate())
+    config = dataclasses.replace(Config(), link=LinkConfig(port=0))
+    app = App(config, load_character_spec(ROOT / "characters" / "default"), [Line("Hello there.", "happy")])
+    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    outcome: dict = {}
+
+    def close_window_once_listening() -> None:
+        wait_for(lambda: getattr(app, "link", None) is not None and app.stats.frames > 5, what="the first frames")
+        ws = websocket.create_connection(app.link.url, timeout=5)
+        ws.send(json.dumps({"text": "Bye.", "role": "assistant"}))
+        outcome["posted_at"] = time.monotonic()
+        pygame.event.post(pygame.event.Event(pygame.QUIT))
+        outcome["close_code"] = wait_for(lambda: _close_code(ws), what="the close frame")
+
+    closer = threading.Thread(target=close_window_once_listening)
+    closer.start()
+    try:
+        assert app.run() == 0
+        stopped_at = time.monotonic()
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
+    closer.join(10)
+    assert stopped_at - outcome["posted_at"] < 3
+    assert outcome["close_code"] == 1001
+    left = [t.name for t in set(threading.enumerate()) - before if t.is_alive()]
+    assert left == []
+
+
+def _close_code(ws: websocket.WebSocket) -> int | None:
+    try:
+        opcode, data = ws.recv_data(control_frame=True)
+    except websocket.WebSocketConnectionClosedException:
+        return None
+    if opcode == websocket.ABNF.OPCODE_CLOSE:
+        return int.from_bytes(data[:2], "big")
+    return None
+
+
+def test_no_audio_device_speaks_silently_with_a_toast(program):
+    app = program("--say", "Can you hear me?", "--verbose", audio_driver="no_such_driver")
+    app.wait_for_log(r"no audio device")
+    app.wait_for_log(r"speaking \(neutral, silent, .*'Can you hear me\?'")
+    app.wait_for_log(r"Can you hear me\?'[\s\S]*mouth open[\s\S]*mouth closed")
+    assert app.stop() == 0
+
+
+def test_silent_voice_engine_mimes_from_the_text(program, tmp_path):
+    config = tmp_path / "silent.yaml"
+    config.write_text("voice: {engine: silent}\n", encoding="utf-8")
+    app = program("--config", str(config), "--say", "Quiet words.", "--verbose")
+    app.wait_for_log(r"voice unavailable")
+    app.wait_for_log(r"speaking \(neutral, silent, .*'Quiet words\.'")
+    app.wait_for_log(r"mouth open")
+    assert app.stop() == 0
+
+
+def test_no_display_says_so_in_one_line():
+    env = {k: v for k, v in os.environ.items() if k != "DISPLAY"}
+    env.update(SDL_VIDEODRIVER="x11", SDL_AUDIODRIVER="dummy")
+    done = subprocess.run([sys.executable, str(ROOT / "main.py"), "--port", "0"], env=env, capture_output=True,
+                          text=True, timeout=30, stdin=subprocess.DEVNULL)
+    assert done.returncode == 3
+    lines = [line for line in done.stderr.splitlines() if line.startswith("kuchipaku:")]
+    assert len(lines) == 1 and "no display" in lines[0] and "SDL_VIDEODRIVER=dummy" in lines[0]
+
+
+def test_port_in_use_is_one_clear_line(program):
+    first = program()
+    done = subprocess.run([sys.executable, str(ROOT / "main.py"), "--port", str(first.port)], capture_output=True,
+                          text=True, timeout=30, stdin=subprocess.DEVNULL)
+    assert done.returncode == 4
+    assert f"kuchipaku: cannot listen on 127.0.0.1:{first.port}:" in done.stderr
+    assert first.stop() == 0

@@ -1,0 +1,186 @@
+"""The scheduler with a real TTS worker thread, a deterministic synthesiser and
+a clock the test moves by hand: order, blocks, roles, faults, prefetch."""
+from __future__ import annotations
+
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from conftest import wait_for
+from engine.audio_clip import clip_from_samples
+from engine.captions import Captions
+from engine.inbox import Backlog, Received
+from engine.playback import AudioOutput, PlaybackClock
+from engine.protocol import parse_frame
+from engine.speech_scheduler import SpeechScheduler, State
+from engine.tts_worker import SynthesisError, TtsWorker
+
+
+class ToneSynthesizer:
+    """Each character becomes 10 ms of tone; text containing FAIL raises and
+    text containing HANG blocks until released."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+        self.release = threading.Event()
+
+    def synthesize(self, text: str):
+        self.seen.append(text)
+        if "FAIL" in text:
+            raise SynthesisError("broken on purpose")
+        if "HANG" in text:
+            self.release.wait(10)
+        samples = (np.sin(np.arange(len(text) * 220) / 5) * 16000).astype(np.int16)
+        return clip_from_samples(samples, 22050)
+
+
+class Harness:
+    def __init__(self, timeout_s: float = 2.0, limit: int = 100) -> None:
+        self.now = 1000.0
+        self.synth = ToneSynthesizer()
+        self.worker = TtsWorker(lambda workdir: self.synth)
+        self.worker.start()
+        self.captions = Captions()
+        self.backlog = Backlog(limit)
+        self.toasts: list[str] = []
+        self.clock = PlaybackClock(lambda: self.now)
+        self.scheduler = SpeechScheduler(self.worker, AudioOutput(enabled=False), self.clock, self.backlog,
+                                         self.captions, 175, timeout_s, lambda text, level: self.toasts.append(text))
+        self.events = []
+
+    def send(self, connection: int = 1, **fields) -> None:
+        import json
+
+        assert self.backlog.try_take()
+        self.scheduler.accept(Received(connection, parse_frame(json.dumps(fields)).message))
+
+    def step(self, seconds: float = 0.0) -> list:
+        self.now += seconds
+        new = self.scheduler.update(self.now)
+        self.events.extend(new)
+        return new
+
+    def run_until_idle(self, max_steps: int = 5000) -> None:
+        for _ in range(max_steps):
+            self.step(0.02)
+            if self.scheduler.state is State.IDLE and not self.scheduler.busy and not self.scheduler.pending_steps:
+                return
+            time.sleep(0.001)  # let the worker thread deliver
+        pytest.fail("scheduler never went idle")
+
+    def spoken(self) -> list[tuple[str, str]]:
+        return [(e.text, e.emotion) for e in self.events if e.kind == "started"]
+
+    def close(self) -> None:
+        self.synth.release.set()
+        self.worker.stop()
+
+
+@pytest.fixture
+def harness():
+    made: list[Harness] = []
+
+    def make(**kwargs) -> Harness:
+        made.append(Harness(**kwargs))
+        return made[-1]
+    yield make
+    for h in made:
+        h.close()
+
+
+def test_messages_are_spoken_in_arrival_order_sentence_by_sentence(harness):
+    h = harness()
+    h.send(1, text="First one. Second one.", role="assistant", emotion="happy")
+    h.send(2, text="Other client.", role="assistant", emotion="sad")
+    h.send(1, text="[angry]Third! [relaxed]Fourth.", role="assistant")
+    h.run_until_idle()
+    assert h.spoken() == [("First one.", "happy"), ("Second one.", "happy"), ("Other client.", "sad"),
+                          ("Third!", "angry"), ("Fourth.", "relaxed")]
+    assert all(e.audible is False for e in h.events if e.kind == "started")  # no device in this harness
+    assert [e.connection for e in h.events if e.kind == "message_done"] == [1, 2, 1]
+    assert h.backlog.taken == 0
+
+
+def test_blocks_clear_the_subtitle_only_when_their_turn_comes(harness):
+    h = harness()
+    h.send(text="Old answer.", role="assistant", type="start")
+    h.send(text="", role="assistant", type="end")
+    h.send(text="New answer.", role="assistant", type="start")
+    h.send(text="More.", role="assistant")
+    h.step()
+    wait_for(lambda: h.step() or h.captions.subtitle == "Old answer.", what="first block shown")
+    h.run_until_idle()
+    assert h.captions.subtitle == "New answer. More."
+
+
+def test_a_message_after_end_opens_a_new_block(harness):
+    h = harness()
+    h.send(text="One.", role="assistant", type="end")
+    h.send(text="Two.", role="assistant", type="message")
+    h.run_until_idle()
+    assert h.captions.subtitle == "Two."
+
+
+def test_roles_are_shown_not_spoken(harness):
+    h = harness()
+    h.send(text="What is 2+2?", role="user")
+    h.send(text="print(2+2)", role="code")
+    h.send(text="4", role="output")
+    h.send(text="Four!", role="assistant")
+    h.send(text="psst", role="narrator")
+    h.run_until_idle()
+    assert h.spoken() == [("Four!", "neutral")]
+    assert h.synth.seen == ["Four!"]
+    assert h.captions.question == "What is 2+2?"
+    assert list(h.captions.panel) == ["print(2+2)", "output> 4"]
+    assert h.captions.subtitle == "Four! (narrator) psst"
+    assert h.backlog.taken == 0
+
+
+def test_failed_synthesis_is_mimed_with_a_toast_and_speech_goes_on(harness):
+    h = harness()
+    h.send(text="This will FAIL. Then fine.", role="assistant")
+    h.run_until_idle()
+    assert [t for t, _ in h.spoken()] == ["This will FAIL.", "Then fine."]
+    failed = [e for e in h.events if e.kind == "started"][0]
+    assert failed.problem and "broken on purpose" in failed.problem
+    assert any("Speaking silently" in t for t in h.toasts)
+
+
+def test_stalled_synthesis_times_out_to_silent_speech(harness):
+    h = harness(timeout_s=2.0)
+    h.send(text="HANG here.", role="assistant")
+    wait_for(lambda: h.synth.seen, what="the worker to start")
+    h.step()
+    assert h.scheduler.state is State.WAITING
+    h.step(1.9)
+    assert h.scheduler.state is State.WAITING
+    started = h.step(0.2)
+    assert [e.kind for e in started] == ["started"] and "longer than 2 s" in started[0].problem
+    h.synth.release.set()
+    h.run_until_idle()
+    assert h.spoken() == [("HANG here.", "neutral")]
+
+
+def test_next_sentences_are_prefetched_while_one_plays(harness):
+    h = harness()
+    h.send(text="One. Two. Three. Four. Five.", role="assistant")
+    wait_for(lambda: h.step() or h.scheduler.state is State.SPEAKING, what="speech to start")
+    wait_for(lambda: len(h.synth.seen) >= 3, what="prefetch")
+    assert h.synth.seen[:3] == ["One.", "Two.", "Three."]
+    assert len(h.synth.seen) <= 4  # bounded: not the whole queue at once
+    h.run_until_idle()
+    assert len(h.spoken()) == 5
+
+
+def test_gapless_when_audio_is_ready(harness):
+    h = harness()
+    h.send(text="Alpha. Beta.", role="assistant")
+    wait_for(lambda: h.step() or h.scheduler.state is State.SPEAKING, what="speech to start")
+    wait_for(lambda: len(h.synth.seen) >= 2, what="second sentence synthesised")
+    time.sleep(0.05)
+    # Step to just past the first clip's end: the second starts in that same update.
+    h.step(h.clock.clip.duration_s + 0.001)
+    assert [e.kind for e in h.events[-2:]] == ["finished", "started"]
