@@ -87,8 +87,8 @@ IRIS_BOTTOM: Color = (214, 150, 255)
 IRIS_RING: Color = (46, 24, 96)
 PUPIL: Color = (34, 18, 66)
 MOUTH_LINE: Color = (116, 40, 60)
-MOUTH_IN: Color = (128, 36, 62)
-MOUTH_DEEP: Color = (90, 22, 48)
+MOUTH_IN: Color = (112, 30, 56)
+MOUTH_DEEP: Color = (78, 16, 40)
 TONGUE: Color = (242, 126, 150)
 TEETH: Color = (255, 253, 255)
 BLUSH: Color = (255, 104, 146)
@@ -323,7 +323,7 @@ class Part:
 
 def face_outline() -> list[Point]:
     right = [(256, 108), (318, 114), (364, 140), (386, 192), (388, 246), (380, 290)]
-    jaw = [(380, 290), (362, 324), (322, 352), (256, 368)]
+    jaw = [(380, 290), (360, 326), (318, 354), (256, 368)]
     r = path(right, jaw)
     return r + mirror(list(reversed(r)))[1:-1]
 
@@ -381,7 +381,8 @@ def tail(side: int) -> tuple[list[Point], list[tuple[list[Point], list[float]]]]
 
 
 def back_hair() -> list[Point]:
-    right = [(256, 36), (340, 48), (398, 106), (418, 196), (420, 300), (414, 380)]
+    # Kept just inside the crown at the top so no sliver peeks over it.
+    right = [(256, 50), (336, 62), (394, 112), (416, 196), (420, 300), (414, 380)]
     tips_r = [(414, 380), (404, 440)]
     zig_r = [(404, 440), (382, 412), (368, 452), (346, 414), (326, 440)]
     r = path(right, tips_r) + zig_r[1:] + [(300, 420)]
@@ -671,18 +672,15 @@ def draw_face_over_hair(cv: Canvas, emotion: str) -> pygame.Surface:
     inner, mid, outer, w = BROWS[emotion]
     for pts in ([inner, mid, outer], mirror([inner, mid, outer])):
         # A thin pale rim keeps the dark brow legible where it crosses dark hair lines.
-        cv.stroke(out, taper_poly(pts, [w[0] + 2.4, w[1] + 2.4, w[2] + 2.0]), 0.1, (255, 214, 232))
         cv.taper(out, pts, [w[0] + 2.0, w[1] + 2.0, w[2] + 1.6], (255, 214, 232))
         cv.taper(out, pts, list(w), BROW)
     if emotion == "sad":
         # A tear welling at the outer corner of the viewer-left eye and running down.
-        drop = catmull([(166, 300), (172, 316), (168, 324), (160, 322), (158, 314)], closed=True)
         part = Part(cv, outline=1.4, color=TEAR_LINE)
         part.add(taper_poly([(163, 288), (166, 300), (165, 312)], [0, 5, 6]), TEAR)
         part.add(ellipse_pts(164.5, 317, 7.5, 9), TEAR)
         part.shade(lambda layer: cv.ellipse(layer, 162, 314, 2.4, 3.2, (255, 255, 255)))
         out.blit(part.render(), (0, 0))
-        del drop
     if emotion == "angry":
         # Popping-vein mark on the hair, top right: four bracket strokes.
         for width, color in (((4, 9, 4), OUTLINE), ((2.2, 6, 2.2), ANGER)):
@@ -874,7 +872,7 @@ def mouth_opening(emotion: str, shape: str) -> tuple[list[Point] | None, list[Po
     if emotion == "surprised":
         # Every shape stays rounded so the surprise reads even mid-sentence.
         if shape == "closed":
-            return None, [(-6, 1.5), (0, 0.5), (6, 1.5)]
+            return None, [(-8, 1.5), (0, 0.0), (8, 1.5)]
         ellipses = {"half": (0, 3, 6.5, 6), "open": (0, 6, 12, 16), "wide": (0, 4, 17, 10), "round": (0, 4, 8, 10)}
         return ellipse_pts(*ellipses[shape], n=64), None
     if shape == "closed":
@@ -886,8 +884,8 @@ def mouth_opening(emotion: str, shape: str) -> tuple[list[Point] | None, list[Po
                  [(13, 0), (7, 6.5), (0, 8), (-7, 6.5), (-13, 0)]),
         "open": ([(-17, -3), (-8, -4), (8, -4), (17, -3)],
                  [(17, -3), (14, 10), (0, 21), (-14, 10), (-17, -3)]),
-        "wide": ([(-22, -2), (-10, -3.5), (10, -3.5), (22, -2)],
-                 [(22, -2), (13, 7), (0, 10), (-13, 7), (-22, -2)]),
+        "wide": ([(-21, -3), (-10, -4), (10, -4), (21, -3)],
+                 [(21, -3), (19, 3), (11, 8), (0, 9), (-11, 8), (-19, 3), (-21, -3)]),
     }[shape]
     return path(top, bot), top
 
@@ -908,25 +906,31 @@ def draw_mouth(emotion: str, shape: str) -> pygame.Surface:
         return out
 
     rounded = emotion == "surprised" or shape == "round"
+    # Vertical offsets below use the unbent thickness: bending shifts every x
+    # column by a constant, so the teeth/shadow bands follow the curve exactly.
+    thick = (max(p[1] for p in opening) - min(p[1] for p in opening)) * MOUTH_SCALE
     opening = bend(opening, 0 if rounded else lift, 1.0 if rounded else sx)
     part = Part(cv, outline=1.6, color=MOUTH_LINE)
     part.add(opening, MOUTH_IN)
     xs = [p[0] for p in opening]
     ys = [p[1] for p in opening]
     x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
-    mx, h, w = (x0 + x1) / 2, y1 - y0, x1 - x0
+    mx, w = (x0 + x1) / 2, x1 - x0
+    h = thick
+    yb = max(p[1] for p in opening if abs(p[0] - mx) < 4)  # bottom at the centre
 
     def inside(layer: pygame.Surface) -> None:
-        # Darker at the back of the throat, tongue at the bottom, teeth at the top.
-        cv.ellipse(layer, mx, y0 + h * 0.45, w * 0.32, h * 0.32, MOUTH_DEEP)
+        # Shadow under the upper lip, tongue at the bottom, teeth at the top.
+        cv.poly(layer, translate(opening, 0, -h * 0.55), MOUTH_DEEP)
         if shape in ("open", "half", "round") or (shape == "wide" and emotion == "angry"):
-            cv.ellipse(layer, mx, y1 - h * 0.05, w * 0.36, h * 0.34, TONGUE)
+            cv.ellipse(layer, mx, yb - h * 0.08, w * 0.36, h * 0.36, TONGUE)
+            cv.ellipse(layer, mx, yb - h * 0.2, w * 0.06, h * 0.14, (222, 100, 128))
         if shape == "open" and emotion != "surprised":
-            cv.poly(layer, translate(opening, 0, -h * 0.82), TEETH)
+            cv.poly(layer, translate(opening, 0, -h * 0.84), TEETH)
         if shape == "wide":
-            cv.poly(layer, translate(opening, 0, -h * 0.5), TEETH)
-            if emotion == "angry":
-                cv.poly(layer, translate(opening, 0, h * 0.7), TEETH)
+            # e/i: teeth are the point of this shape, so show both rows.
+            cv.poly(layer, translate(opening, 0, -h * 0.55), TEETH)
+            cv.poly(layer, translate(opening, 0, h * (0.72 if emotion == "angry" else 0.8)), TEETH)
         if shape == "open" and emotion == "angry":
             cv.poly(layer, translate(opening, 0, h * 0.86), TEETH)
     part.shade(inside)
@@ -1022,7 +1026,15 @@ def yaml_text() -> str:
     return "\n".join(lines) + "\n"
 
 
-def build(out_dir: Path) -> dict[str, pygame.Surface]:
+def check_inside_frame(frames: Sequence[pygame.Surface], label: str) -> None:
+    """A feature touching its frame's border has been cut off: frames must grow."""
+    for i, frame in enumerate(frames):
+        a = pygame.surfarray.array_alpha(frame)
+        if a[0].any() or a[-1].any() or a[:, 0].any() or a[:, -1].any():
+            raise AssertionError(f"{label} frame {i} touches its border: enlarge the frame")
+
+
+def build() -> dict[str, pygame.Surface]:
     """Draw all three sheets; returns them by file name (already checked)."""
     cv = Canvas(0, 0, FRAME_W, FRAME_H)
     front = draw_front_hair(cv)
@@ -1040,6 +1052,8 @@ def build(out_dir: Path) -> dict[str, pygame.Surface]:
 
     eyes = [downscale(draw_eyes(e, closed)) for e in EMOTIONS for closed in (False, True)]
     mouths = [downscale(draw_mouth(e, s)) for e in EMOTIONS for s in MOUTH_SHAPES]
+    check_inside_frame(eyes, "eyes")
+    check_inside_frame(mouths, "mouths")
 
     sheets = {
         "body.png": sheet(bodies, 3),
@@ -1056,7 +1070,7 @@ def main() -> int:
     root = Path(__file__).resolve().parent.parent
     out_dir = root / "characters" / "default"
     out_dir.mkdir(parents=True, exist_ok=True)
-    sheets = build(out_dir)
+    sheets = build()
     for name, surf in sheets.items():
         pygame.image.save(surf, str(out_dir / name))
     (out_dir / "character.yaml").write_text(yaml_text(), encoding="utf-8")
