@@ -28,12 +28,16 @@ from engine.character import CharacterSpec
 from engine.config import Config
 from engine.expression import ExpressionState
 from engine.fonts import load_font, load_monospace
-from engine.inbox import Backlog, LinkNotice, Received
+from engine.inbox import Backlog, Command, LinkNotice, Received
+from engine.input_box import InputBox
+from engine.lifecycle import LifecycleReporter
+from engine.link_client import LinkClient
 from engine.link_server import LinkServer
 from engine.mouth import MouthAnimator
 from engine.overlays import Overlays
 from engine.playback import AudioOutput, PlaybackClock
-from engine.protocol import Block, ChatMessage, Role
+from engine.protocol import Block, Cancel, ChatMessage, Role
+from engine.replies import Replies
 from engine.speech_scheduler import SpeechEvent, SpeechScheduler
 from engine.stage import CharacterSprites, character_topleft, fit_scale
 from engine.toasts import ToastBoard
@@ -85,6 +89,8 @@ class App:
         self.expression = ExpressionState(config.voice.neutral_after_s)
         self.mouth = MouthAnimator()
         self.blinker = Blinker(random.Random())
+        self.input_box = InputBox()
+        self.replies = Replies()
         self.fullscreen = config.window.fullscreen
         self._snapshots_taken: set[str] = set()
         self._captions_logged = -1
@@ -103,20 +109,20 @@ class App:
         if voice.engine == "silent":
             self.worker = TtsWorker(_silent_synthesizer)
         else:
-            self.worker = TtsWorker(lambda workdir: EspeakSynthesizer(voice, workdir))
+            self.worker = TtsWorker(lambda: EspeakSynthesizer(voice))
         self.clock = PlaybackClock()
         self.scheduler = SpeechScheduler(self.worker, self.audio, self.clock, self.backlog, self.captions,
                                          voice.rate, voice.synth_timeout_s, self._toast_now)
-        self.link = LinkServer(self.config.link, self.inbox, self.backlog)
+        link_type = LinkClient if self.config.link.mode == "client" else LinkServer
+        self.link = link_type(self.config.link, self.inbox, self.backlog, self.replies)
+        self.lifecycle = LifecycleReporter(self.link.send, self.replies, self.config.link.tts_complete)
         self.worker.start()
         try:
             self.link.start()  # OSError here (port in use) is reported by main
             if self.audio.problem and voice.engine != "silent":
                 self._toast_now(f"Speaking silently: {self.audio.problem}", "warning")
             for line in self.say:
-                self.backlog.try_take()
-                self.scheduler.accept(Received(0, ChatMessage(line.text, "assistant", Role.SPEECH,
-                                                              line.emotion, Block.APPEND)))
+                self._speak_locally(line)
             self._loop()
         finally:
             self._shutdown()
@@ -160,6 +166,12 @@ class App:
         self.overlays.visible = settings.enabled
         self.captions.version += 1  # re-render captions for the new size
 
+    def _speak_locally(self, line: Line) -> None:
+        """A line from the command line or the input box: no sender to answer."""
+        self.backlog.try_take()
+        self.scheduler.accept(Received(0, ChatMessage(line.text, "assistant", Role.SPEECH, line.emotion,
+                                                      Block.APPEND)))
+
     def _toast_now(self, text: str, level: str = "info") -> None:
         self.toasts.push(text, level, time.perf_counter())
 
@@ -180,7 +192,7 @@ class App:
             self.screen.fill(background)
             self.sprites.draw(self.screen, character_topleft(self.sprites.size, self.screen.get_size(), now),
                               self.expression.emotion, self.blinker.eyes_closed(now), self.mouth.shape)
-            self.overlays.draw(self.screen, self.captions, self.toasts)
+            self.overlays.draw(self.screen, self.captions, self.toasts, self.input_box)
             self._take_snapshots()
             pygame.display.flip()
             self.stats.record(time.perf_counter() - now)
@@ -190,14 +202,33 @@ class App:
         for event in pygame.event.get():
             if event.type == pygame.QUIT:
                 self.stop_requested.set()
+            elif self.input_box.active and event.type in (pygame.KEYDOWN, pygame.TEXTINPUT):
+                line = self.input_box.handle(event)
+                if line:
+                    self._send_typed_line(line)
             elif event.type == pygame.KEYDOWN:
-                if event.key == pygame.K_h:
+                if event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
+                    self.input_box.open()
+                elif event.key == pygame.K_h:
                     self.overlays.visible = not self.overlays.visible
                     log.info("overlays %s", "shown" if self.overlays.visible else "hidden")
                 elif event.key == pygame.K_F11:
                     self.fullscreen = not self.fullscreen
                     self._set_mode()
                     self._layout()
+
+    def _send_typed_line(self, line: str) -> None:
+        """Client mode: the line goes to the server as a viewer's chat message,
+        as AITuberKit sends it. Server mode: there is no bot to ask, so the
+        character says it herself."""
+        if isinstance(self.link, LinkClient):
+            if self.link.send_user_chat(line):
+                self.captions.show(Role.QUESTION, "user", line)
+                log.info("sent a typed line to %s", self.link.url)
+            else:
+                self._toast_now("Not connected: the line was not sent", "warning")
+        else:
+            self._speak_locally(Line(line))
 
     def _drain_inbox(self, now: float) -> None:
         while True:
@@ -207,20 +238,35 @@ class App:
                 return
             if isinstance(item, Received):
                 self.scheduler.accept(item)
+            elif isinstance(item, Command):
+                self._on_command(item)
             elif isinstance(item, LinkNotice):
                 self.toasts.push(item.text, item.level, now)
 
+    def _on_command(self, command: Command) -> None:
+        event = command.event
+        if isinstance(event, Cancel):
+            for speech_event in self.scheduler.cancel(event.request_id):
+                self.lifecycle.report(speech_event)
+            self.mouth.reset()
+            log.info("cancelled %s", f"request {event.request_id!r}" if event.request_id else "all speech")
+        else:
+            log.warning("the bot on link #%d reported an error: %s", command.connection, ascii(event.message))
+            self.captions.show(Role.PLAIN, "error", event.message)
+            self._toast_now("The bot reported an error", "error")
+
     def _on_speech_event(self, event: SpeechEvent) -> None:
-        if event.kind == "started":
+        self.lifecycle.report(event)
+        if event.kind == "sentence_started":
             log.info("speaking (%s, %s, %.2f s%s): %r", event.emotion,
                      "audible" if event.audible else "silent", event.extra["duration_s"],
                      f", peak {event.extra['peak_dbfs']} dBFS" if event.extra["peak_dbfs"] is not None else "",
                      event.text)
             self.expression.speaking(event.emotion)
-        elif event.kind == "finished":
+        elif event.kind == "sentence_finished":
             log.debug("finished speaking: %r", event.text)
         elif event.kind == "message_done":
-            log.debug("message from client #%d done", event.connection)
+            log.debug("message from link #%d done", event.message.connection)
 
     def _animate(self, now: float, dt: float) -> None:
         before = (self.mouth.shape, self.expression.emotion)
@@ -254,6 +300,6 @@ class App:
                      self.captions.subtitle)
 
 
-def _silent_synthesizer(workdir: Path) -> EspeakSynthesizer:
+def _silent_synthesizer() -> EspeakSynthesizer:
     # The worker reports this as "voice unavailable" and every sentence is mimed.
     raise RuntimeError("voice.engine is 'silent'")

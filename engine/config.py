@@ -12,7 +12,7 @@ from engine.validate import ConfigError, boolean, build, color, int_pair, intege
 
 EMOTIONS = ("neutral", "happy", "sad", "angry", "relaxed", "surprised")
 VOICE_ENGINES = ("espeak-ng", "silent")
-LINK_MODES = ("server",)
+LINK_MODES = ("server", "client")
 
 
 @dataclass(frozen=True)
@@ -24,9 +24,18 @@ class LinkConfig:
     max_frame_bytes: int = setting(65536, integer(256, 16 * 1024 * 1024))
     max_text_length: int = setting(2000, integer(1, 1_000_000))
     queue_limit: int = setting(256, integer(1, 100_000))
+    outbox_limit: int = setting(256, integer(8, 100_000))
+    tts_complete: bool = setting(True, boolean())
+    # client mode
+    url: str = setting("ws://localhost:8000/ws", text(pattern=r"wss?://[^\s]+", meaning="a ws:// or wss:// URL"))
+    reconnect_s: float = setting(2.0, number(0.1, 600.0))
+    reconnect_backoff: bool = setting(False, boolean())
+    ping_interval_s: float = setting(15.0, number(0.5, 3600.0))
+    stale_after_s: float = setting(45.0, number(1.0, 3600.0))
 
     @property
-    def url(self) -> str:
+    def listen_url(self) -> str:
+        """Where bots connect in server mode."""
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"ws://{host}:{self.port}{self.path}"
 

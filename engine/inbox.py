@@ -5,7 +5,7 @@ import queue
 import threading
 from dataclasses import dataclass
 
-from engine.protocol import ChatMessage
+from engine.protocol import Cancel, ChatError, ChatMessage
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,14 @@ class Received:
 
 
 @dataclass(frozen=True)
+class Command:
+    """A control event from a bot: control.cancel or chat.error."""
+
+    connection: int
+    event: Cancel | ChatError
+
+
+@dataclass(frozen=True)
 class LinkNotice:
     """Something to show as a toast: a client came or went, an error."""
 
@@ -24,7 +32,7 @@ class LinkNotice:
     level: str = "info"  # info, warning, error
 
 
-InboxItem = Received | LinkNotice
+InboxItem = Received | Command | LinkNotice
 Inbox = queue.Queue  # of InboxItem; unbounded: admission is bounded by Backlog
 
 

@@ -4,6 +4,10 @@ A ``websockets.sync.server`` runs on its own thread, one handler thread per
 connection. Each text frame goes through the pure protocol module; accepted
 messages go to the inbox queue, refused ones get their coded error reply on the
 same connection. Nothing here touches pygame or waits on the frame loop.
+
+Everything sent to a bot goes through that connection's own bounded outbox,
+drained by one sender thread, so replies keep their order whichever thread
+made them, and a bot that stops reading is dropped instead of stalling anyone.
 """
 from __future__ import annotations
 
@@ -11,6 +15,8 @@ import dataclasses
 import http
 import itertools
 import logging
+import queue
+import socket
 import threading
 from urllib.parse import urlsplit
 
@@ -19,15 +25,16 @@ from websockets.http11 import Request, Response
 from websockets.sync.server import Server, ServerConnection, serve
 
 from engine.config import LinkConfig
-from engine.inbox import Backlog, Inbox, LinkNotice, Received
-from engine.protocol import ErrorCode, ProtocolError, error_reply, parse_frame, warning_reply
+from engine.inbox import Backlog, Inbox, LinkNotice
+from engine.link_session import LinkSession
+from engine.replies import Replies
 
 log = logging.getLogger("kuchipaku.link")
 
 CLOSE_TIMEOUT_S = 1.0  # a peer that ignores our close frame is cut off after this
 
 
-def _peer(connection: ServerConnection) -> str:
+def _peer_name(connection: ServerConnection) -> str:
     try:
         host, port = connection.remote_address[:2]
         return f"{host}:{port}"
@@ -35,20 +42,62 @@ def _peer(connection: ServerConnection) -> str:
         return "?"
 
 
+class _Peer:
+    """One connection's outbox and the thread that writes it to the socket."""
+
+    def __init__(self, conn_id: int, connection: ServerConnection, limit: int) -> None:
+        self.conn_id = conn_id
+        self.connection = connection
+        self.outbox: queue.Queue[str | None] = queue.Queue(limit)
+        self.dropped = False
+        self._thread = threading.Thread(target=self._drain, name=f"link-send-{conn_id}", daemon=True)
+        self._thread.start()
+
+    def send(self, frame: str) -> None:
+        if self.dropped:
+            return
+        try:
+            self.outbox.put_nowait(frame)
+        except queue.Full:
+            self.dropped = True
+            log.warning("client #%d is not reading its replies (%d waiting): dropping it",
+                        self.conn_id, self.outbox.qsize())
+            try:  # no close handshake: the peer is not reading anyway
+                self.connection.socket.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def _drain(self) -> None:
+        while (frame := self.outbox.get()) is not None:
+            try:
+                self.connection.send(frame)
+            except (ConnectionClosed, OSError, RuntimeError):
+                return
+
+    def stop(self) -> None:
+        self.dropped = True
+        try:
+            self.outbox.put_nowait(None)
+        except queue.Full:
+            pass  # the sender is stuck in send(); closing the socket frees it
+        self._thread.join(CLOSE_TIMEOUT_S)
+
+
 class LinkServer:
-    def __init__(self, config: LinkConfig, inbox: Inbox, backlog: Backlog) -> None:
+    def __init__(self, config: LinkConfig, inbox: Inbox, backlog: Backlog, replies: Replies | None = None) -> None:
         self.config = config
         self._inbox = inbox
         self._backlog = backlog
+        self._replies = replies or Replies()
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
-        self._open: set[int] = set()
+        self._peers: dict[int, _Peer] = {}
         self._server: Server | None = None
         self._thread: threading.Thread | None = None
 
     @property
     def url(self) -> str:
-        return self.config.url
+        return self.config.listen_url
 
     @property
     def port(self) -> int:
@@ -83,60 +132,47 @@ class LinkServer:
             self._thread.join()
         self._server = None
 
+    def send(self, conn_id: int, frame: str) -> None:
+        """Queue a frame for a connection; never blocks. Unknown ids (the bot has
+        gone) are ignored."""
+        with self._lock:
+            peer = self._peers.get(conn_id)
+        if peer is not None:
+            peer.send(frame)
+
     # ---- websockets callbacks (link threads) ------------------------------------
 
     def _check_path(self, connection: ServerConnection, request: Request) -> Response | None:
         path = urlsplit(request.path).path
         if path != self.config.path:
-            log.info("refused %s: path %r is not %s", _peer(connection), path[:80], self.config.path)
+            log.info("refused %s: path %r is not %s", _peer_name(connection), path[:80], self.config.path)
             return connection.respond(http.HTTPStatus.NOT_FOUND, f"Not found; the link is at {self.config.path}\n")
         return None
 
     def _handle(self, connection: ServerConnection) -> None:
         conn_id = next(self._ids)
-        peer = _peer(connection)
+        peer = _Peer(conn_id, connection, self.config.outbox_limit)
         with self._lock:
-            self._open.add(conn_id)
-            count = len(self._open)
-        log.info("client #%d connected from %s (%d connected)", conn_id, peer, count)
+            self._peers[conn_id] = peer
+            count = len(self._peers)
+        log.info("client #%d connected from %s (%d connected)", conn_id, _peer_name(connection), count)
         self._inbox.put(LinkNotice(f"Client connected ({count} connected)"))
+        session = LinkSession(conn_id, peer.send, self._inbox, self._backlog, self._replies,
+                              self.config.max_text_length)
+        peer.send(self._replies.session_ready(f"kuchipaku-{conn_id}", self.config.max_text_length))
         try:
             for frame in connection:
                 if isinstance(frame, bytes):
                     log.info("client #%d sent a binary frame: closing with 1003", conn_id)
                     connection.close(1003, "binary frames are not supported; send JSON text")
                     break
-                self._on_text(connection, conn_id, frame)
+                session.on_text(frame)
         except ConnectionClosed:
             pass
         finally:
             with self._lock:
-                self._open.discard(conn_id)
-                count = len(self._open)
-            reason = connection.close_code
-            log.info("client #%d left (code %s, %d connected)", conn_id, reason, count)
+                del self._peers[conn_id]
+                count = len(self._peers)
+            peer.stop()
+            log.info("client #%d left (code %s, %d connected)", conn_id, connection.close_code, count)
             self._inbox.put(LinkNotice(f"Client left ({count} connected)"))
-
-    def _on_text(self, connection: ServerConnection, conn_id: int, frame: str) -> None:
-        try:
-            parsed = parse_frame(frame, self.config.max_text_length)
-        except ProtocolError as err:
-            self._refuse(connection, conn_id, err)
-            return
-        if not self._backlog.try_take():
-            self._refuse(connection, conn_id, ProtocolError(
-                ErrorCode.QUEUE_FULL, f"{self._backlog.limit} messages are already waiting; try again later"))
-            return
-        message = parsed.message
-        log.info("client #%d: %s message, role %s, emotion %s, %d characters%s", conn_id,
-                 message.block.value, message.role[:40].encode("unicode_escape").decode(), message.emotion,
-                 len(message.text), f", id {message.message_id!r}" if message.message_id else "")
-        self._inbox.put(Received(conn_id, message))
-        for warning in parsed.warnings:
-            connection.send(warning_reply(warning))
-
-    def _refuse(self, connection: ServerConnection, conn_id: int, err: ProtocolError) -> None:
-        # repr() keeps whatever the bot sent from forging log lines.
-        log.warning("client #%d: refused frame: %s %r", conn_id, err.code, err.message)
-        self._inbox.put(LinkNotice(f"Refused a message: {err.code}", "warning"))
-        connection.send(error_reply(err.code, err.message))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pygame
 
 from engine.captions import Captions
+from engine.input_box import InputBox
 from engine.text_layout import wrap
 from engine.toasts import ToastBoard
 
@@ -59,8 +60,18 @@ class Overlays:
         self._question: pygame.Surface | None = None
         self._panel: pygame.Surface | None = None
         self._toasts: list[pygame.Surface] = []
+        self._input_version = -1
+        self._input: pygame.Surface | None = None
 
-    def draw(self, target: pygame.Surface, captions: Captions, toasts: ToastBoard) -> None:
+    def draw(self, target: pygame.Surface, captions: Captions, toasts: ToastBoard, input_box: InputBox) -> None:
+        if input_box.active:  # drawn even with overlays hidden: the streamer is typing
+            if input_box.version != self._input_version:
+                self._input_version = input_box.version
+                label = self.small_font.render("> " + input_box.text + "|", True, TEXT)
+                self._input = _box([label], 10, (30, 30, 60, 245), width=int(self.window_size[0] * 0.6))
+            assert self._input is not None
+            target.blit(self._input, ((self.window_size[0] - self._input.get_width()) // 2,
+                                      self.window_size[1] // 2 - self._input.get_height() // 2))
         if not self.visible:
             return
         if captions.version != self._caption_version:

@@ -7,8 +7,8 @@ It is an explicit state machine over a FIFO of steps:
       ^                                                                      |
       +----------------------------(clip finished)---------------------------+
 
-Non-speech steps (a new block, a line to show, "message done") run as soon as
-they reach the head. The next sentences are sent to the TTS worker ahead of
+Non-speech steps (a new block, a line to show, "message done", "block end")
+run as soon as they reach the head. The next sentences are sent to the TTS worker ahead of
 time (prefetch), so the following one is ready when the current one ends.
 Nothing accepted is dropped: a sentence whose synthesis fails or stalls is
 mimed silently with the mouth timed from its text.
@@ -27,7 +27,7 @@ from engine.audio_clip import AudioClip, clip_from_text
 from engine.captions import Captions
 from engine.inbox import Backlog, Received
 from engine.playback import AudioOutput, PlaybackClock
-from engine.protocol import Block
+from engine.protocol import Block, ChatMessage
 from engine.speech_text import Sentence, sentences_of, strip_tags
 from engine.tts_worker import SynthResult, TtsWorker, VoiceUnavailable
 
@@ -42,12 +42,23 @@ class State(enum.Enum):
     SPEAKING = "speaking"
 
 
+@dataclass(frozen=True)
+class MessageRef:
+    """Who sent a message and under which id its lifecycle is reported."""
+
+    connection: int
+    lifecycle_id: str | None
+    version: str
+
+
 @dataclass
 class _Message:
     """Book-keeping for one accepted message until all of it has been handled."""
 
-    connection: int
-    message_id: str | None
+    ref: MessageRef
+    spoken: bool
+    rendered: bool = False
+    speaking_started: bool = False
 
 
 @dataclass
@@ -60,7 +71,8 @@ class _Speak:
 
 @dataclass
 class _Show:
-    received: Received
+    chat: ChatMessage
+    message: _Message
 
 
 @dataclass
@@ -73,20 +85,31 @@ class _MessageDone:
     message: _Message
 
 
-_Step = _Speak | _Show | _NewBlock | _MessageDone
+@dataclass
+class _BlockEnd:
+    message: _Message  # the message that closed the block (type "end", chat.done)
+
+
+_Step = _Speak | _Show | _NewBlock | _MessageDone | _BlockEnd
 
 
 @dataclass(frozen=True)
 class SpeechEvent:
-    """What happened this frame, for the log and for replies to the sender."""
+    """What happened this frame, for the log, the face, and replies to the sender.
 
-    kind: str  # "started", "finished", "message_done"
-    connection: int
-    message_id: str | None
+    Per sentence: "sentence_started", "sentence_finished". Per message, in this
+    order: "rendered", "speech_start", "speech_error" (a sentence mimed
+    silently), "speech_done", "message_done"; then "response_done" when a
+    block's end has been reached and all of its speech is over.
+    """
+
+    kind: str
+    message: MessageRef
     text: str = ""
     emotion: str = ""
     audible: bool = False
     problem: str | None = None
+    cancelled: bool = False
     extra: dict = field(default_factory=dict)
 
 
@@ -119,19 +142,53 @@ class SpeechScheduler:
 
     def accept(self, received: Received) -> None:
         message = received.message
-        book = _Message(received.connection, message.message_id)
+        sentences = sentences_of(message.text, message.emotion) if message.spoken else []
+        book = _Message(MessageRef(received.connection, message.lifecycle_id, message.version), bool(sentences))
         if message.block is Block.START or not self._block_open:
             self._steps.append(_NewBlock())
             self._block_open = True
-        if message.spoken:
-            for sentence in sentences_of(message.text, message.emotion):
-                self._steps.append(_Speak(next(self._uids), sentence, book))
-        elif strip_tags(message.text):
-            self._steps.append(_Show(received))
-        if message.block is Block.END:
-            self._block_open = False
+        for sentence in sentences:
+            self._steps.append(_Speak(next(self._uids), sentence, book))
+        if not message.spoken and strip_tags(message.text):
+            self._steps.append(_Show(message, book))
         self._steps.append(_MessageDone(book))
+        if message.block is Block.END:
+            self._steps.append(_BlockEnd(book))
+            self._block_open = False
         self._prefetch()
+
+    def cancel(self, request_id: str | None) -> list[SpeechEvent]:
+        """Drop ``request_id``'s speech (everything, when None), the sentence
+        playing now included. Each dropped message ends with speech_done
+        (cancelled) if it had speech, and message_done."""
+        def doomed(book: _Message) -> bool:
+            return request_id is None or book.ref.lifecycle_id == request_id
+
+        if self._current is not None and doomed(self._current.message):
+            self._audio.stop()
+            self._clock.stop()
+            self._current = None
+            self.state = State.IDLE
+            self._captions.new_block()
+        events: list[SpeechEvent] = []
+        kept: collections.deque[_Step] = collections.deque()
+        for step in self._steps:
+            book = getattr(step, "message", None)
+            if book is None or not doomed(book):
+                kept.append(step)
+                continue
+            if isinstance(step, _Speak):
+                self._requested.discard(step.uid)
+                self._ready.pop(step.uid, None)
+            elif isinstance(step, _MessageDone):
+                if book.spoken:
+                    events.append(SpeechEvent("speech_done", book.ref, cancelled=True))
+                events.append(self._message_done(book, cancelled=True))
+        self._steps = kept
+        if self.state is State.WAITING:
+            self.state = State.IDLE  # the next update() looks at the new head
+        self._prefetch()
+        return events
 
     @property
     def busy(self) -> bool:
@@ -155,24 +212,39 @@ class SpeechScheduler:
             step = self._steps[0]
             if isinstance(step, _Speak):
                 started = self._try_start(step, now)
-                if started is None:
+                if not started:
                     self.state = State.WAITING
                     return events
                 self._steps.popleft()
-                events.append(started)
+                events.extend(started)
                 self._prefetch()
                 return events
             self._steps.popleft()
             if isinstance(step, _NewBlock):
                 self._captions.new_block()
             elif isinstance(step, _Show):
-                message = step.received.message
-                self._captions.show(message.presentation, message.role, strip_tags(message.text))
+                self._captions.show(step.chat.presentation, step.chat.role, strip_tags(step.chat.text))
+                events.extend(self._rendered(step.message))
+            elif isinstance(step, _MessageDone):
+                events.extend(self._rendered(step.message))
+                if step.message.spoken:
+                    events.append(SpeechEvent("speech_done", step.message.ref))
+                events.append(self._message_done(step.message))
             else:
-                self._backlog.give_back()
-                events.append(SpeechEvent("message_done", step.message.connection, step.message.message_id))
+                events.append(SpeechEvent("response_done", step.message.ref))
         self.state = State.IDLE
         return events
+
+    @staticmethod
+    def _rendered(book: _Message) -> list[SpeechEvent]:
+        if book.rendered:
+            return []
+        book.rendered = True
+        return [SpeechEvent("rendered", book.ref)]
+
+    def _message_done(self, book: _Message, cancelled: bool = False) -> SpeechEvent:
+        self._backlog.give_back()
+        return SpeechEvent("message_done", book.ref, cancelled=cancelled)
 
     def _collect_results(self) -> None:
         while True:
@@ -197,7 +269,7 @@ class SpeechScheduler:
             if waiting >= PREFETCH:
                 return
 
-    def _try_start(self, step: _Speak, now: float) -> SpeechEvent | None:
+    def _try_start(self, step: _Speak, now: float) -> list[SpeechEvent]:
         """Start the head sentence if its audio is ready, or if it is overdue."""
         result = self._ready.pop(step.uid, None)
         problem: str | None = None
@@ -205,7 +277,7 @@ class SpeechScheduler:
             if step.deadline is None:
                 step.deadline = now + self._synth_timeout_s
             if now < step.deadline:
-                return None
+                return []
             problem = f"synthesis took longer than {self._synth_timeout_s:g} s"
         elif result.clip is None:
             problem = result.error or "synthesis failed"
@@ -222,11 +294,18 @@ class SpeechScheduler:
         self.state = State.SPEAKING
         self.emotion = step.sentence.emotion
         self._captions.spoken(step.sentence.text)
-        return SpeechEvent("started", step.message.connection, step.message.message_id,
-                           text=step.sentence.text, emotion=step.sentence.emotion, audible=audible,
-                           problem=problem,
-                           extra={"duration_s": round(clip.duration_s, 3),
-                                  "peak_dbfs": round(clip.peak_dbfs(), 1) if clip.audible else None})
+        book = step.message
+        events = self._rendered(book)
+        if not book.speaking_started:
+            book.speaking_started = True
+            events.append(SpeechEvent("speech_start", book.ref))
+        if problem is not None:
+            events.append(SpeechEvent("speech_error", book.ref, text=step.sentence.text, problem=problem))
+        events.append(SpeechEvent("sentence_started", book.ref, text=step.sentence.text,
+                                  emotion=step.sentence.emotion, audible=audible, problem=problem,
+                                  extra={"duration_s": round(clip.duration_s, 3),
+                                         "peak_dbfs": round(clip.peak_dbfs(), 1) if clip.audible else None}))
+        return events
 
     def _finish_current(self) -> SpeechEvent:
         step = self._current
@@ -234,8 +313,8 @@ class SpeechScheduler:
         self._current = None
         self._clock.stop()
         self.state = State.IDLE
-        return SpeechEvent("finished", step.message.connection, step.message.message_id,
-                           text=step.sentence.text, emotion=step.sentence.emotion)
+        return SpeechEvent("sentence_finished", step.message.ref, text=step.sentence.text,
+                           emotion=step.sentence.emotion)
 
     def _report_voice_problem(self, problem: str) -> None:
         # One toast per kind of problem, not one per sentence.

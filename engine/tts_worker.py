@@ -1,23 +1,19 @@
 """The TTS worker thread: sentences in, audio clips out, through queues.
 
-It owns the pyttsx3 engine (espeak-ng), which must stay on one thread. Audio is
-synthesised to a WAV with ``save_to_file`` and read back; ``say()`` is never
+It owns espeak-ng, which must stay on one thread and be initialised once per
+process. Each sentence becomes samples in memory; pyttsx3's ``say()`` is never
 used, because on Linux it shells out to ``aplay`` and its word callbacks fire
 before any sound is heard.
 """
 from __future__ import annotations
 
-import contextlib
-import io
+import ctypes
 import logging
 import queue
-import tempfile
 import threading
 import time
-import wave
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Callable, Protocol
+from typing import Any, Callable, Protocol
 
 import numpy as np
 
@@ -26,7 +22,6 @@ from engine.config import VoiceConfig
 
 log = logging.getLogger("kuchipaku.tts")
 
-FINISH_TIMEOUT_S = 30.0  # far beyond any sentence; the scheduler gives up on it much sooner
 
 
 @dataclass(frozen=True)
@@ -58,50 +53,51 @@ class SynthesisError(Exception):
 
 
 class EspeakSynthesizer:
-    """espeak-ng through pyttsx3, one WAV file per sentence."""
+    """espeak-ng through the ctypes binding that pyttsx3 ships, in synchronous
+    mode: ``synthesize`` returns when all of the sentence's audio is in hand.
 
-    def __init__(self, voice: VoiceConfig, workdir: Path) -> None:
-        import pyttsx3  # imported here: loading libespeak-ng is part of what may fail
+    pyttsx3's own ``save_to_file`` path is not used: its event loop returns
+    from ``runAndWait`` before the WAV is written, drops property changes made
+    before the first call, and loses the samples of a sentence short enough to
+    arrive in the same callback as the end event (seen here: "How are you?"
+    came back as an empty WAV). In synchronous mode the callback runs on this
+    thread, inside ``espeak_Synth``, so none of that can happen.
+    """
 
-        self._engine = pyttsx3.init("espeak")
-        # runAndWait() can return as soon as synthesis has *started* (its end-of-
-        # loop command runs first), so the WAV is only complete once the driver
-        # reports the utterance finished.
-        self._finished = threading.Event()
-        self._engine.connect("finished-utterance", lambda **_: self._finished.set())
-        self._engine.setProperty("rate", voice.rate)
-        self._engine.setProperty("volume", voice.volume)
-        if voice.voice_id:
-            self._engine.setProperty("voice", voice.voice_id)
-        self._workdir = workdir
-        self._count = 0
+    BUFFER_MS = 200
+
+    def __init__(self, voice: VoiceConfig) -> None:
+        from pyttsx3.drivers import _espeak  # loading libespeak-ng is what fails when it is missing
+
+        self._espeak = _espeak
+        rate = _espeak.Initialize(_espeak.AUDIO_OUTPUT_SYNCHRONOUS, self.BUFFER_MS, None, 0)
+        if rate <= 0:
+            raise SynthesisError("espeak-ng could not be initialised")
+        self.sample_rate = rate
+        self._chunks: list[bytes] = []
+        _espeak.SetSynthCallback(self._on_audio)
+        _espeak.SetParameter(_espeak.RATE, voice.rate, 0)
+        _espeak.SetParameter(_espeak.VOLUME, round(voice.volume * 100), 0)
+        if voice.voice_id and _espeak.SetVoiceByName(voice.voice_id.encode("utf-8")) != _espeak.EE_OK:
+            raise SynthesisError(f"espeak-ng has no voice {voice.voice_id!r}")
+
+    def _on_audio(self, wav: Any, count: int, events: Any) -> int:
+        if count > 0:
+            self._chunks.append(ctypes.string_at(wav, count * 2))
+        return 0  # 0: go on synthesising
 
     def synthesize(self, text: str) -> AudioClip:
-        self._count += 1
-        path = self._workdir / f"sentence-{self._count}.wav"
-        self._finished.clear()
-        self._engine.save_to_file(text, str(path))
-        # pyttsx3's espeak driver prints "Audio saved to ..." on stdout.
-        with contextlib.redirect_stdout(io.StringIO()):
-            self._engine.runAndWait()
-            if not self._finished.wait(FINISH_TIMEOUT_S):
-                raise SynthesisError(f"espeak-ng did not finish within {FINISH_TIMEOUT_S:g} s")
-        try:
-            with wave.open(str(path), "rb") as wav:
-                if wav.getsampwidth() != 2 or wav.getnchannels() != 1:
-                    raise SynthesisError("espeak-ng wrote an unexpected WAV format")
-                rate = wav.getframerate()
-                samples = np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2")
-        except (OSError, EOFError, wave.Error) as err:
-            raise SynthesisError(f"no audio was written: {err}") from None
-        finally:
-            path.unlink(missing_ok=True)
+        self._chunks = []
+        status = self._espeak.Synth(text, flags=self._espeak.ENDPAUSE | self._espeak.CHARS_UTF8)
+        if status != self._espeak.EE_OK:
+            raise SynthesisError(f"espeak_Synth returned {status}")
+        samples = np.frombuffer(b"".join(self._chunks), dtype="<i2")
         if not len(samples):
             raise SynthesisError("espeak-ng produced no samples")
-        return clip_from_samples(samples, rate)
+        return clip_from_samples(samples, self.sample_rate)
 
 
-SynthesizerFactory = Callable[[Path], Synthesizer]
+SynthesizerFactory = Callable[[], Synthesizer]
 
 
 class TtsWorker:
@@ -131,16 +127,15 @@ class TtsWorker:
         return self._thread.is_alive()
 
     def _run(self) -> None:
-        with tempfile.TemporaryDirectory(prefix="kuchipaku-tts-") as tmp:
-            synthesizer: Synthesizer | None = None
-            try:
-                synthesizer = self._make(Path(tmp))
-            except Exception as err:  # any failure to load the engine means: speak silently
-                reason = f"{type(err).__name__}: {err}"
-                log.warning("voice unavailable, speaking silently: %s", reason)
-                self.results.put(VoiceUnavailable(reason))
-            while (request := self.requests.get()) is not None:
-                self.results.put(self._synthesize(synthesizer, request))
+        synthesizer: Synthesizer | None = None
+        try:
+            synthesizer = self._make()
+        except Exception as err:  # any failure to load the engine means: speak silently
+            reason = f"{type(err).__name__}: {err}"
+            log.warning("voice unavailable, speaking silently: %s", reason)
+            self.results.put(VoiceUnavailable(reason))
+        while (request := self.requests.get()) is not None:
+            self.results.put(self._synthesize(synthesizer, request))
 
     def _synthesize(self, synthesizer: Synthesizer | None, request: SynthRequest) -> SynthResult:
         if synthesizer is None:

@@ -56,7 +56,7 @@ def _close_code(ws: websocket.WebSocket) -> int | None:
         return None
     if opcode == websocket.ABNF.OPCODE_CLOSE:
         return int.from_bytes(data[:2], "big")
-    return None
+    return None  # a text frame (session.ready) or a ping: keep waiting
 
 
 def test_no_audio_device_speaks_silently_with_a_toast(program):

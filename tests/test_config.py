@@ -22,7 +22,7 @@ def write(tmp_path, text: str, name: str = "config.yaml"):
 def test_shipped_config_is_valid_and_matches_the_defaults():
     config = load_config(ROOT / "config.yaml")
     assert config == Config()
-    assert config.link.url == "ws://127.0.0.1:8000/ws"
+    assert config.link.listen_url == "ws://127.0.0.1:8000/ws"
     assert config.window.background == (0, 255, 0)
     assert config.voice.neutral_after_s == 1.5
 
@@ -36,7 +36,7 @@ def test_values_are_read(tmp_path):
         overlays: {enabled: false, font: /x.ttf, size: 40}
     """))
     assert config.character == "other"
-    assert config.link.url == "ws://127.0.0.2:9000/bot"
+    assert config.link.listen_url == "ws://127.0.0.2:9000/bot"
     assert config.window.size == (800, 600) and config.window.fullscreen and config.window.fps == 30
     assert config.window.background == (0, 0, 255)
     assert (config.voice.engine, config.voice.rate, config.voice.volume, config.voice.voice_id) == (
@@ -51,7 +51,8 @@ def test_empty_file_gives_defaults(tmp_path):
 @pytest.mark.parametrize("text, message", [
     ("link: {port: 70000}", "link.port: expected an integer from 0 to 65535, got 70000"),
     ("link: {port: '8000'}", "link.port: expected an integer from 0 to 65535, got '8000'"),
-    ("link: {mode: client}", "link.mode: expected one of server, got 'client'"),
+    ("link: {mode: relay}", "link.mode: expected one of server, client, got 'relay'"),
+    ("link: {url: http://x}", "link.url: expected a ws:// or wss:// URL, got 'http://x'"),
     ("link: {path: ws}", "link.path: expected a URL path starting with /, got 'ws'"),
     ("link: {prot: 1}", "link.prot: expected one of the known keys: mode, host, port, path"),
     ("window: {fps: 0}", "window.fps: expected an integer from 1 to 480, got 0"),

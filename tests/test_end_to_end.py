@@ -75,6 +75,7 @@ def test_seed_sample_speaks_with_happy_face_and_moving_mouth(program, tmp_path):
 def test_bad_frame_gets_coded_error_and_connection_goes_on(program):
     app = program()
     ws = websocket.create_connection(app.url, timeout=10)
+    assert json.loads(ws.recv())["type"] == "session.ready"
     ws.send("this is not json")
     reply = json.loads(ws.recv())
     assert reply["type"] == "error" and reply["code"] == "invalid_json"
@@ -91,6 +92,8 @@ def test_sigterm_and_ctrl_c_close_clients_with_1001_and_exit_0(program):
             clients = [stack.enter_context(connect(app.url)) for _ in range(3)]
             app.wait_for_log(r"3 connected")
             started = time.monotonic()
+            for client in clients:
+                assert json.loads(client.recv(timeout=5))["type"] == "session.ready"
             app.process.send_signal(sig)
             for client in clients:
                 with pytest.raises(ConnectionClosed) as closed:

@@ -64,9 +64,18 @@ def test_other_paths_get_404(link):
         pass  # a query string does not change the path
 
 
+def test_session_ready_comes_first_with_capabilities(link):
+    server, _, _ = link()
+    with connect(server.url) as ws:
+        ready = json.loads(ws.recv(timeout=5))
+    assert ready["version"] == "2" and ready["type"] == "session.ready"
+    assert ready["payload"]["capabilities"]["protocolVersions"] == ["1", "2"]
+
+
 def test_error_reply_then_the_next_frame_still_works(link):
     server, inbox, _ = link()
     with connect(server.url) as ws:
+        assert json.loads(ws.recv(timeout=5))["type"] == "session.ready"
         ws.send("{broken")
         assert json.loads(ws.recv(timeout=5))["code"] == "invalid_json"
         ws.send(json.dumps({"role": "assistant"}))
@@ -95,6 +104,7 @@ def test_binary_frames_close_with_1003_and_big_frames_with_1009(link):
 def test_queue_full_is_refused_with_its_code(link):
     server, inbox, backlog = link(queue_limit=2)
     with connect(server.url) as ws:
+        assert json.loads(ws.recv(timeout=5))["type"] == "session.ready"
         for n in range(3):
             ws.send(json.dumps({"text": f"line {n}", "role": "assistant"}))
         reply = json.loads(ws.recv(timeout=5))
@@ -110,6 +120,8 @@ def test_stop_closes_clients_with_1001_and_leaves_no_thread(link):
     before = set(threading.enumerate())
     server, _, _ = link()
     clients = [connect(server.url, legacy=True) for _ in range(5)]
+    for client in clients:
+        assert json.loads(client.recv(timeout=5))["type"] == "session.ready"
     server.stop()
     for client in clients:
         with pytest.raises(ConnectionClosed) as closed:

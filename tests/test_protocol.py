@@ -7,8 +7,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.protocol import (Block, ErrorCode, ProtocolError, Role, error_reply, parse_frame,
-                             warning_reply)
+from engine.protocol import Block, ErrorCode, ProtocolError, Role, parse_frame
+from engine.replies import Replies
+
+error_reply = Replies.error
+warning_reply = Replies.warning
 
 
 def frame(**fields) -> str:
@@ -114,7 +117,13 @@ def test_empty_text_is_accepted_for_block_markers():
     (frame(text="bell\x07", role="assistant"), ErrorCode.BAD_FIELD, "control characters"),
     ('{"text": "\\ud800", "role": "assistant"}', ErrorCode.BAD_FIELD, "lone surrogate"),
     (frame(text="x" * 2001, role="assistant"), ErrorCode.TOO_LONG, "2001 characters; the limit is 2000"),
-    (frame(version="2", type="chat.delta"), ErrorCode.UNKNOWN_TYPE, "v2"),
+    (frame(version="2", type="chat.delta"), ErrorCode.MISSING_FIELD, "'payload.text' is required"),
+    (frame(version="2", type="weather.report"), ErrorCode.UNKNOWN_TYPE, "unknown v2 event type 'weather.report'"),
+    (frame(version="2"), ErrorCode.MISSING_FIELD, "'type' is required in a v2 event"),
+    (frame(version="2", type=5), ErrorCode.BAD_FIELD, "'type' must be a string"),
+    (frame(version="2", type="chat.delta", payload=[1]), ErrorCode.BAD_FIELD, "'payload' must be an object"),
+    (frame(version="2", type="chat.delta", payload={"text": 1}), ErrorCode.BAD_FIELD, "'text' must be a string"),
+    (frame(version="2", type="chat.delta", payload={"text": "x" * 2001}), ErrorCode.TOO_LONG, "limit is 2000"),
 ])
 def test_errors(raw, code, fragment):
     with pytest.raises(ProtocolError) as refused:

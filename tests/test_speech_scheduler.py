@@ -40,7 +40,7 @@ class Harness:
     def __init__(self, timeout_s: float = 2.0, limit: int = 100) -> None:
         self.now = 1000.0
         self.synth = ToneSynthesizer()
-        self.worker = TtsWorker(lambda workdir: self.synth)
+        self.worker = TtsWorker(lambda: self.synth)
         self.worker.start()
         self.captions = Captions()
         self.backlog = Backlog(limit)
@@ -71,7 +71,7 @@ class Harness:
         pytest.fail("scheduler never went idle")
 
     def spoken(self) -> list[tuple[str, str]]:
-        return [(e.text, e.emotion) for e in self.events if e.kind == "started"]
+        return [(e.text, e.emotion) for e in self.events if e.kind == "sentence_started"]
 
     def close(self) -> None:
         self.synth.release.set()
@@ -98,8 +98,8 @@ def test_messages_are_spoken_in_arrival_order_sentence_by_sentence(harness):
     h.run_until_idle()
     assert h.spoken() == [("First one.", "happy"), ("Second one.", "happy"), ("Other client.", "sad"),
                           ("Third!", "angry"), ("Fourth.", "relaxed")]
-    assert all(e.audible is False for e in h.events if e.kind == "started")  # no device in this harness
-    assert [e.connection for e in h.events if e.kind == "message_done"] == [1, 2, 1]
+    assert all(e.audible is False for e in h.events if e.kind == "sentence_started")  # no device in this harness
+    assert [e.message.connection for e in h.events if e.kind == "message_done"] == [1, 2, 1]
     assert h.backlog.taken == 0
 
 
@@ -144,7 +144,7 @@ def test_failed_synthesis_is_mimed_with_a_toast_and_speech_goes_on(harness):
     h.send(text="This will FAIL. Then fine.", role="assistant")
     h.run_until_idle()
     assert [t for t, _ in h.spoken()] == ["This will FAIL.", "Then fine."]
-    failed = [e for e in h.events if e.kind == "started"][0]
+    failed = [e for e in h.events if e.kind == "sentence_started"][0]
     assert failed.problem and "broken on purpose" in failed.problem
     assert any("Speaking silently" in t for t in h.toasts)
 
@@ -158,7 +158,8 @@ def test_stalled_synthesis_times_out_to_silent_speech(harness):
     h.step(1.9)
     assert h.scheduler.state is State.WAITING
     started = h.step(0.2)
-    assert [e.kind for e in started] == ["started"] and "longer than 2 s" in started[0].problem
+    assert [e.kind for e in started] == ["rendered", "speech_start", "speech_error", "sentence_started"]
+    assert "longer than 2 s" in started[-1].problem
     h.synth.release.set()
     h.run_until_idle()
     assert h.spoken() == [("HANG here.", "neutral")]
@@ -183,4 +184,66 @@ def test_gapless_when_audio_is_ready(harness):
     time.sleep(0.05)
     # Step to just past the first clip's end: the second starts in that same update.
     h.step(h.clock.clip.duration_s + 0.001)
-    assert [e.kind for e in h.events[-2:]] == ["finished", "started"]
+    assert [e.kind for e in h.events[-2:]] == ["sentence_finished", "sentence_started"]
+
+
+def kinds_for(h: Harness, request_id: str) -> list[str]:
+    return [e.kind for e in h.events if e.message.lifecycle_id == request_id and not e.kind.startswith("sentence")]
+
+
+def test_lifecycle_order_for_a_streamed_v2_response(harness):
+    import json
+
+    h = harness()
+    frames = [
+        {"type": "chat.start", "payload": {}},
+        {"type": "chat.delta", "payload": {"text": "Hello there. Nice day."}},
+        {"type": "chat.delta", "payload": {"text": "Bye!", "emotion": "happy"}},
+        {"type": "chat.done", "payload": {}},
+    ]
+    for n, frame in enumerate(frames):
+        assert h.backlog.try_take()
+        parsed = parse_frame(json.dumps({"version": "2", "id": f"e{n}", "requestId": "req_1", **frame}))
+        h.scheduler.accept(Received(5, parsed.message))
+    h.run_until_idle()
+    kinds = kinds_for(h, "req_1")
+    # Four messages under one request id; the response is done once, last.
+    assert kinds[-1] == "response_done" and kinds.count("response_done") == 1
+    assert kinds.count("speech_start") == 2 and kinds.count("speech_done") == 2
+    assert kinds.index("rendered") < kinds.index("speech_start") < kinds.index("speech_done")
+    assert kinds.count("message_done") == 4
+
+
+def test_legacy_message_without_id_still_reports_message_done(harness):
+    h = harness()
+    h.send(3, text="Plain.", role="assistant")
+    h.run_until_idle()
+    done = [e for e in h.events if e.kind == "message_done"]
+    assert len(done) == 1 and done[0].message.version == "1" and done[0].message.lifecycle_id is None
+
+
+def test_cancel_one_request_drops_only_its_speech(harness):
+    h = harness()
+    h.send(1, text="Keep one. Keep two.", role="assistant", id="keep")
+    h.send(1, text="Drop one. Drop two. Drop three.", role="assistant", id="drop")
+    h.send(1, text="After.", role="assistant", id="after")
+    events = h.scheduler.cancel("drop")
+    assert [(e.kind, e.cancelled) for e in events] == [("speech_done", True), ("message_done", True)]
+    h.run_until_idle()
+    assert [t for t, _ in h.spoken()] == ["Keep one.", "Keep two.", "After."]
+    assert h.backlog.taken == 0
+
+
+def test_cancel_everything_stops_the_sentence_playing_now(harness):
+    h = harness()
+    h.send(1, text="A long sentence that is playing. And more.", role="assistant", id="r1")
+    h.send(2, text="Queued behind.", role="assistant", id="r2")
+    wait_for(lambda: h.step() or h.scheduler.state is State.SPEAKING, what="speech to start")
+    events = h.scheduler.cancel(None)
+    assert h.scheduler.state is State.IDLE and h.clock.clip is None
+    assert sorted((e.message.lifecycle_id, e.kind) for e in events) == [
+        ("r1", "message_done"), ("r1", "speech_done"), ("r2", "message_done"), ("r2", "speech_done")]
+    assert all(e.cancelled for e in events)
+    h.run_until_idle()
+    assert [t for t, _ in h.spoken()] == ["A long sentence that is playing."]
+    assert h.backlog.taken == 0 and not h.scheduler.busy
