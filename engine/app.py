@@ -112,7 +112,7 @@ class App:
             self.worker = TtsWorker(lambda: EspeakSynthesizer(voice))
         self.clock = PlaybackClock()
         self.scheduler = SpeechScheduler(self.worker, self.audio, self.clock, self.backlog, self.captions,
-                                         voice.rate, voice.synth_timeout_s, self._toast_now)
+                                         voice.rate, voice.synth_timeout_s, self._toast_now, voice.stream_hold_s)
         link_type = LinkClient if self.config.link.mode == "client" else LinkServer
         self.link = link_type(self.config.link, self.inbox, self.backlog, self.replies)
         self.lifecycle = LifecycleReporter(self.link.send, self.replies, self.config.link.tts_complete)
@@ -237,7 +237,7 @@ class App:
             except queue.Empty:
                 return
             if isinstance(item, Received):
-                self.scheduler.accept(item)
+                self.scheduler.accept(item, now)
             elif isinstance(item, Command):
                 self._on_command(item)
             elif isinstance(item, LinkNotice):

@@ -56,6 +56,7 @@ class VoiceConfig:
     voice_id: str | None = setting(None, text(optional=True, meaning="an espeak-ng voice name"))
     synth_timeout_s: float = setting(2.0, number(0.1, 60.0))
     neutral_after_s: float = setting(1.5, number(0.0, 600.0))
+    stream_hold_s: float = setting(0.8, number(0.0, 60.0))
 
 
 @dataclass(frozen=True)

@@ -97,19 +97,20 @@ class LinkClient:
         delay = BACKOFF_FIRST_S if self.config.reconnect_backoff else self.config.reconnect_s
         while not self._stopping.is_set():
             self._notice(CONNECTING)
+            connected = clean = False
             try:
-                connection = connect(self.url, open_timeout=OPEN_TIMEOUT_S, close_timeout=1.0,
-                                     max_size=self.config.max_frame_bytes, compression=None,
-                                     logger=logging.getLogger("kuchipaku.link.websockets"))
+                with connect(self.url, open_timeout=OPEN_TIMEOUT_S, close_timeout=1.0,
+                             max_size=self.config.max_frame_bytes, compression=None,
+                             logger=logging.getLogger("kuchipaku.link.websockets")) as connection:
+                    connected = True
+                    delay = BACKOFF_FIRST_S if self.config.reconnect_backoff else self.config.reconnect_s
+                    self._notice(CONNECTED)
+                    clean = self._session(connection)
             except (OSError, InvalidHandshake, InvalidURI, TimeoutError) as err:
                 log.info("connection to %s failed: %s", self.url, err)
+            if not clean:
                 self._notice(ERROR, "error")
-            else:
-                delay = BACKOFF_FIRST_S if self.config.reconnect_backoff else self.config.reconnect_s
-                self._notice(CONNECTED)
-                clean = self._session(connection)
-                if not clean:
-                    self._notice(ERROR, "error")
+            if connected:
                 self._notice(CLOSED, "warning")
             if self._stopping.wait(delay):
                 return

@@ -80,6 +80,7 @@ class ChatMessage:
     message_id: str | None = None  # "id" (either version)
     request_id: str | None = None  # "requestId" (v2)
     version: str = "1"
+    emotion_given: bool = False    # the sender named a valid emotion (else the default applies)
 
     @property
     def spoken(self) -> bool:
@@ -263,6 +264,7 @@ def _chat_message(fields: dict[str, Any], kind: str | None, max_text_length: int
         warnings.append(Warning("role", f"role '{role}' is not spoken; use 'assistant' to speak"))
 
     emotion = fields.get("emotion")
+    emotion_given = False
     if emotion is None:
         emotion = "neutral"
     elif not isinstance(emotion, str) or emotion.strip().lower() not in EMOTIONS:
@@ -272,10 +274,12 @@ def _chat_message(fields: dict[str, Any], kind: str | None, max_text_length: int
         emotion = "neutral"
     else:
         emotion = emotion.strip().lower()
+        emotion_given = True
 
     block = {"start": Block.START, "end": Block.END}.get((kind or "").strip().lower(), Block.APPEND)
     message = ChatMessage(text=text, role=role, presentation=presentation, emotion=emotion, block=block,
-                          message_id=message_id, request_id=request_id, version=version)
+                          message_id=message_id, request_id=request_id, version=version,
+                          emotion_given=emotion_given)
     return Parsed(message, tuple(warnings), version, event_id, event_type)
 
 

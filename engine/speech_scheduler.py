@@ -29,6 +29,7 @@ from engine.inbox import Backlog, Received
 from engine.playback import AudioOutput, PlaybackClock
 from engine.protocol import Block, ChatMessage
 from engine.speech_text import Sentence, sentences_of, strip_tags
+from engine.stream_text import StreamAssembler
 from engine.tts_worker import SynthResult, TtsWorker, VoiceUnavailable
 
 log = logging.getLogger("kuchipaku.speech")
@@ -53,10 +54,13 @@ class MessageRef:
 
 @dataclass
 class _Message:
-    """Book-keeping for one accepted message until all of it has been handled."""
+    """Book-keeping for one accepted message until all of it has been handled.
+    Held-back stream text spoken after a pause gets a book of its own that is
+    not ``counted``: its message was already done and answered."""
 
     ref: MessageRef
     spoken: bool
+    counted: bool = True
     rendered: bool = False
     speaking_started: bool = False
 
@@ -119,7 +123,7 @@ Notify = Callable[[str, str], None]  # (text, level) -> a toast
 class SpeechScheduler:
     def __init__(self, worker: TtsWorker, audio: AudioOutput, clock: PlaybackClock, backlog: Backlog,
                  captions: Captions, words_per_minute: int, synth_timeout_s: float,
-                 notify: Notify) -> None:
+                 notify: Notify, stream_hold_s: float = 0.8) -> None:
         self._worker = worker
         self._audio = audio
         self._clock = clock
@@ -129,6 +133,7 @@ class SpeechScheduler:
         self._synth_timeout_s = synth_timeout_s
         self._notify = notify
         self._steps: collections.deque[_Step] = collections.deque()
+        self._streams = StreamAssembler(stream_hold_s)
         self._uids = itertools.count(1)
         self._requested: set[int] = set()
         self._ready: dict[int, SynthResult] = {}
@@ -140,10 +145,20 @@ class SpeechScheduler:
 
     # ---- intake (frame thread, from the inbox) ---------------------------------
 
-    def accept(self, received: Received) -> None:
+    def accept(self, received: Received, now: float = 0.0) -> None:
         message = received.message
-        sentences = sentences_of(message.text, message.emotion) if message.spoken else []
-        book = _Message(MessageRef(received.connection, message.lifecycle_id, message.version), bool(sentences))
+        ref = MessageRef(received.connection, message.lifecycle_id, message.version)
+        stream = (received.connection, message.request_id) if message.version == "2" and message.request_id else None
+        if stream is not None and message.block is Block.START:
+            self._speak_held(stream, ref)  # what the old block left unsaid comes before the new one
+        if not message.spoken:
+            sentences = []
+        elif stream is not None:
+            sentences = self._streams.take(stream, message.text, message.emotion, message.emotion_given,
+                                           message.block is Block.END, now)
+        else:
+            sentences = sentences_of(message.text, message.emotion)
+        book = _Message(ref, bool(sentences))
         if message.block is Block.START or not self._block_open:
             self._steps.append(_NewBlock())
             self._block_open = True
@@ -157,6 +172,13 @@ class SpeechScheduler:
             self._block_open = False
         self._prefetch()
 
+    def _speak_held(self, stream: tuple[int, str], ref: MessageRef) -> None:
+        sentences = self._streams.flush(stream)
+        if sentences:
+            book = _Message(ref, True, counted=False)
+            self._steps.extend(_Speak(next(self._uids), sentence, book) for sentence in sentences)
+            self._steps.append(_MessageDone(book))
+
     def cancel(self, request_id: str | None) -> list[SpeechEvent]:
         """Drop ``request_id``'s speech (everything, when None), the sentence
         playing now included. Each dropped message ends with speech_done
@@ -164,6 +186,7 @@ class SpeechScheduler:
         def doomed(book: _Message) -> bool:
             return request_id is None or book.ref.lifecycle_id == request_id
 
+        self._streams.drop(lambda stream: request_id is None or stream[1] == request_id)
         if self._current is not None and doomed(self._current.message):
             self._audio.stop()
             self._clock.stop()
@@ -183,7 +206,7 @@ class SpeechScheduler:
             elif isinstance(step, _MessageDone):
                 if book.spoken:
                     events.append(SpeechEvent("speech_done", book.ref, cancelled=True))
-                events.append(self._message_done(book, cancelled=True))
+                events.extend(self._message_done(book, cancelled=True))
         self._steps = kept
         if self.state is State.WAITING:
             self.state = State.IDLE  # the next update() looks at the new head
@@ -204,6 +227,9 @@ class SpeechScheduler:
     def update(self, now: float) -> list[SpeechEvent]:
         events: list[SpeechEvent] = []
         self._collect_results()
+        for stream in self._streams.due(now):
+            self._speak_held(stream, MessageRef(stream[0], stream[1], "2"))
+            self._prefetch()
         if self.state is State.SPEAKING:
             if not self._clock.finished(self._audio.busy()):
                 return events
@@ -229,7 +255,7 @@ class SpeechScheduler:
                 events.extend(self._rendered(step.message))
                 if step.message.spoken:
                     events.append(SpeechEvent("speech_done", step.message.ref))
-                events.append(self._message_done(step.message))
+                events.extend(self._message_done(step.message))
             else:
                 events.append(SpeechEvent("response_done", step.message.ref))
         self.state = State.IDLE
@@ -242,9 +268,11 @@ class SpeechScheduler:
         book.rendered = True
         return [SpeechEvent("rendered", book.ref)]
 
-    def _message_done(self, book: _Message, cancelled: bool = False) -> SpeechEvent:
+    def _message_done(self, book: _Message, cancelled: bool = False) -> list[SpeechEvent]:
+        if not book.counted:
+            return []
         self._backlog.give_back()
-        return SpeechEvent("message_done", book.ref, cancelled=cancelled)
+        return [SpeechEvent("message_done", book.ref, cancelled=cancelled)]
 
     def _collect_results(self) -> None:
         while True:

@@ -35,6 +35,22 @@ def _tidy(text: str) -> str:
     return re.sub(r"[ \t]+", " ", text).strip()
 
 
+def ends_sentence(text: str) -> bool:
+    """Whether ``text`` ends at a sentence boundary, so nothing more of that
+    sentence can follow. "3." may still become "3.14", so it does not count."""
+    stripped = text.rstrip()
+    match = _SENTENCE_END.search(stripped)
+    if match is None or match.end() != len(stripped):
+        return False
+    return not re.search(r"\d\.$", stripped) and not _ABBREVIATION.search(stripped)
+
+
+def final_emotion(text: str, emotion: str) -> str:
+    """The emotion in effect at the end of ``text`` (after its last tag)."""
+    tags = _TAG.findall(text)
+    return tags[-1].lower() if tags else emotion
+
+
 def split_emotions(text: str, emotion: str) -> list[tuple[str, str]]:
     """Split at emotion tags into (emotion, text) runs, starting with ``emotion``."""
     runs: list[tuple[str, str]] = []

@@ -94,3 +94,39 @@ def test_port_in_use_is_one_clear_line(program):
     assert done.returncode == 4
     assert f"kuchipaku: cannot listen on 127.0.0.1:{first.port}:" in done.stderr
     assert first.stop() == 0
+
+
+def test_input_box_sends_a_typed_line_to_the_server_in_client_mode():
+    from test_v2_live import FakeServer, free_port
+
+    port = free_port()
+    server = FakeServer(port)
+    config = dataclasses.replace(Config(), link=LinkConfig(mode="client", url=f"ws://127.0.0.1:{port}/ws"))
+    app = App(config, load_character_spec(ROOT / "characters" / "default"))
+    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    received: dict = {}
+
+    def type_a_line() -> None:
+        try:
+            server.frames(lambda f: f.get("type") == "character.response.done")  # connected and spoke
+            for event in (pygame.event.Event(pygame.KEYDOWN, key=pygame.K_RETURN),
+                          pygame.event.Event(pygame.TEXTINPUT, text="こんにちは, "),
+                          pygame.event.Event(pygame.TEXTINPUT, text="how are you?x"),
+                          pygame.event.Event(pygame.KEYDOWN, key=pygame.K_BACKSPACE),
+                          pygame.event.Event(pygame.KEYDOWN, key=pygame.K_RETURN)):
+                pygame.event.post(event)
+            received["chat"] = server.frames(lambda f: f.get("type") == "chat.message")[-1]
+        finally:
+            pygame.event.post(pygame.event.Event(pygame.QUIT))
+
+    typist = threading.Thread(target=type_a_line)
+    typist.start()
+    try:
+        assert app.run() == 0
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
+        typist.join(10)
+        server.kill()
+    assert received["chat"]["payload"]["content"] == "こんにちは, how are you?"
+    assert app.captions.question == "こんにちは, how are you?"

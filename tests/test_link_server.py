@@ -90,11 +90,13 @@ def test_error_reply_then_the_next_frame_still_works(link):
 def test_binary_frames_close_with_1003_and_big_frames_with_1009(link):
     server, _, _ = link(max_frame_bytes=1024)
     with connect(server.url) as ws:
+        ws.recv(timeout=5)  # session.ready
         ws.send(b"\x00\x01")
         with pytest.raises(ConnectionClosed) as closed:
             ws.recv(timeout=5)
         assert closed.value.rcvd.code == 1003
     with connect(server.url, max_size=None) as ws:
+        ws.recv(timeout=5)  # session.ready
         ws.send(json.dumps({"text": "x" * 2000, "role": "assistant"}))
         with pytest.raises(ConnectionClosed) as closed:
             ws.recv(timeout=5)

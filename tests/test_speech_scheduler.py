@@ -247,3 +247,24 @@ def test_cancel_everything_stops_the_sentence_playing_now(harness):
     h.run_until_idle()
     assert [t for t, _ in h.spoken()] == ["A long sentence that is playing."]
     assert h.backlog.taken == 0 and not h.scheduler.busy
+
+
+def v2_message(request_id: str, text: str, event_type: str = "chat.delta"):
+    import json
+
+    return parse_frame(json.dumps({"version": "2", "type": event_type, "requestId": request_id,
+                                   "payload": {"text": text}})).message
+
+
+def test_streamed_pieces_are_spoken_as_sentences_and_a_pause_flushes_the_rest(harness):
+    h = harness()
+    for piece in ["Good ", "morning, every", "one. How", " are you"]:
+        assert h.backlog.try_take()
+        h.scheduler.accept(Received(4, v2_message("s1", piece)), h.now)
+    h.run_until_idle()
+    assert [t for t, _ in h.spoken()] == ["Good morning, everyone."]
+    h.step(1.0)  # the stream paused: what was held is spoken
+    h.run_until_idle()
+    assert [t for t, _ in h.spoken()] == ["Good morning, everyone.", "How are you"]
+    assert h.backlog.taken == 0
+    assert len([e for e in h.events if e.kind == "message_done"]) == 4
