@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     # Imported after logging is set up, and so that --help needs no pygame.
     from engine.app import App, DisplayUnavailable, Line
     from engine.character import load_character_spec
-    from engine.config import load_config, with_overrides
+    from engine.config import check_exposure, load_config, with_overrides
     from engine.protocol import EMOTIONS
     from engine.validate import ConfigError, Invalid, integer, text
 
@@ -64,7 +64,8 @@ def main(argv: list[str] | None = None) -> int:
                 except Invalid as bad:
                     raise ConfigError("command line", flag, bad.expected, value) from None
         config = with_overrides(config, host=args.host, port=args.port, fullscreen=args.fullscreen,
-                                character=args.character)
+                                character=args.character, token=os.environ.get("KUCHIPAKU_TOKEN") or None)
+        check_exposure(config.link)
         character = load_character_spec(HERE / "characters" / config.character)
     except ConfigError as err:
         print(f"kuchipaku: {err}", file=sys.stderr)

@@ -8,7 +8,8 @@ from typing import Any
 
 import yaml
 
-from engine.validate import ConfigError, boolean, build, color, int_pair, integer, number, section, setting, text
+from engine.validate import (ConfigError, boolean, build, color, int_pair, integer, number, section, setting,
+                             string_list, text)
 
 EMOTIONS = ("neutral", "happy", "sad", "angry", "relaxed", "surprised")
 VOICE_ENGINES = ("espeak-ng", "silent")
@@ -25,6 +26,15 @@ class LinkConfig:
     max_text_length: int = setting(2000, integer(1, 1_000_000))
     queue_limit: int = setting(256, integer(1, 100_000))
     outbox_limit: int = setting(256, integer(8, 100_000))
+    # security (see README, "Security")
+    token: str | None = setting(None, text(optional=True, pattern=r"[\x21-\x7e]{8,200}",
+                                           meaning="8 to 200 printable ASCII characters, no spaces"))
+    allowed_origins: tuple[str, ...] = setting((), string_list(
+        'origins such as "https://example.com" (scheme://host[:port])', r"https?://[^\s/]+"))
+    rate_per_s: float = setting(20.0, number(0.1, 100_000.0))
+    rate_burst: int = setting(40, integer(1, 1_000_000))
+    max_connections: int = setting(64, integer(1, 10_000))
+    handshake_timeout_s: float = setting(5.0, number(0.1, 300.0))
     tts_complete: bool = setting(True, boolean())
     # client mode
     url: str = setting("ws://localhost:8000/ws", text(pattern=r"wss?://[^\s]+", meaning="a ws:// or wss:// URL"))
@@ -99,7 +109,7 @@ def load_config(path: Path) -> Config:
 
 def with_overrides(config: Config, **flags: Any) -> Config:
     """Apply CLI flags (None means "not given") on top of the file's values."""
-    link_changes = {k: flags[k] for k in ("host", "port") if flags.get(k) is not None}
+    link_changes = {k: flags[k] for k in ("host", "port", "token") if flags.get(k) is not None}
     window_changes = {"fullscreen": flags["fullscreen"]} if flags.get("fullscreen") is not None else {}
     changes: dict[str, Any] = {}
     if flags.get("character"):
@@ -110,3 +120,13 @@ def with_overrides(config: Config, **flags: Any) -> Config:
         window=dataclasses.replace(config.window, **window_changes),
         **changes,
     )
+
+
+def check_exposure(link: LinkConfig) -> None:
+    """Refuse to listen beyond this machine without a token: anyone on the
+    network could otherwise make the character say anything on stream."""
+    from engine.link_security import is_loopback_host
+
+    if link.mode == "server" and not is_loopback_host(link.host) and link.token is None:
+        raise ConfigError("settings", "link.host", "a loopback address (127.0.0.1, localhost, ::1) unless link.token "
+                          "is set, since any machine that can reach it could make the character speak", link.host)

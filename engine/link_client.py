@@ -99,7 +99,8 @@ class LinkClient:
             self._notice(CONNECTING)
             connected = clean = False
             try:
-                with connect(self.url, open_timeout=OPEN_TIMEOUT_S, close_timeout=1.0,
+                headers = {"Authorization": f"Bearer {self.config.token}"} if self.config.token else None
+                with connect(self.url, open_timeout=OPEN_TIMEOUT_S, close_timeout=1.0, additional_headers=headers,
                              max_size=self.config.max_frame_bytes, compression=None,
                              logger=logging.getLogger("kuchipaku.link.websockets")) as connection:
                     connected = True
@@ -123,7 +124,7 @@ class LinkClient:
         self._v2 = False
         self._connection = connection
         session = LinkSession(conn_id, lambda frame: self.send(conn_id, frame), self._inbox, self._backlog,
-                              self._replies, self.config.max_text_length, client_mode=True)
+                              self._replies, self.config, client_mode=True)
         last_pong = self._clock()
         next_ping: float | None = None
         try:

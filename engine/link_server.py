@@ -18,6 +18,7 @@ import logging
 import queue
 import socket
 import threading
+from typing import Callable, Protocol
 from urllib.parse import urlsplit
 
 from websockets.exceptions import ConnectionClosed
@@ -26,6 +27,7 @@ from websockets.sync.server import Server, ServerConnection, serve
 
 from engine.config import LinkConfig
 from engine.inbox import Backlog, Inbox, LinkNotice
+from engine.link_security import origin_allowed, token_in_request, token_matches
 from engine.link_session import LinkSession
 from engine.replies import Replies
 
@@ -83,12 +85,26 @@ class _Peer:
         self._thread.join(CLOSE_TIMEOUT_S)
 
 
+class Session(Protocol):
+    """What a connection does with its frames: LinkSession, or an echo for the
+    conformance run."""
+
+    def opened(self) -> None: ...
+
+    def on_text(self, frame: str) -> object: ...
+
+
+SessionFactory = Callable[[int, Callable[[str], None]], Session]
+
+
 class LinkServer:
-    def __init__(self, config: LinkConfig, inbox: Inbox, backlog: Backlog, replies: Replies | None = None) -> None:
+    def __init__(self, config: LinkConfig, inbox: Inbox, backlog: Backlog, replies: Replies | None = None,
+                 make_session: SessionFactory | None = None) -> None:
         self.config = config
         self._inbox = inbox
         self._backlog = backlog
         self._replies = replies or Replies()
+        self._make_session = make_session or self._link_session
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
         self._peers: dict[int, _Peer] = {}
@@ -110,8 +126,9 @@ class LinkServer:
             self._handle,
             self.config.host,
             self.config.port,
-            process_request=self._check_path,
+            process_request=self._admit,
             max_size=self.config.max_frame_bytes,
+            open_timeout=self.config.handshake_timeout_s,
             close_timeout=CLOSE_TIMEOUT_S,
             compression=None,  # frames are tiny; deflate would only cost CPU and memory
             logger=logging.getLogger("kuchipaku.link.websockets"),
@@ -142,24 +159,47 @@ class LinkServer:
 
     # ---- websockets callbacks (link threads) ------------------------------------
 
-    def _check_path(self, connection: ServerConnection, request: Request) -> Response | None:
+    def _link_session(self, conn_id: int, send: Callable[[str], None]) -> LinkSession:
+        return LinkSession(conn_id, send, self._inbox, self._backlog, self._replies, self.config)
+
+    def _admit(self, connection: ServerConnection, request: Request) -> Response | None:
+        """Every handshake passes here: path, room, token, origin, in that order."""
         path = urlsplit(request.path).path
+        who = _peer_name(connection)
         if path != self.config.path:
-            log.info("refused %s: path %r is not %s", _peer_name(connection), path[:80], self.config.path)
+            log.info("refused %s: path %s is not %s", who, ascii(path[:80]), self.config.path)
             return connection.respond(http.HTTPStatus.NOT_FOUND, f"Not found; the link is at {self.config.path}\n")
+        with self._lock:
+            full = len(self._peers) >= self.config.max_connections
+        if full:
+            log.warning("refused %s: already %d connections (link.max_connections)", who, self.config.max_connections)
+            return connection.respond(http.HTTPStatus.SERVICE_UNAVAILABLE, "Too many connections\n")
+        if self.config.token is not None:
+            given = token_in_request(request.path, request.headers.get("Authorization"))
+            if not token_matches(given, self.config.token):
+                log.warning("refused %s: %s token", who, "wrong" if given else "no")
+                self._inbox.put(LinkNotice("Refused a connection: no valid token", "warning"))
+                return connection.respond(http.HTTPStatus.UNAUTHORIZED, "A valid token is required\n")
+        origin = request.headers.get("Origin")
+        if not origin_allowed(origin, self.config.allowed_origins):
+            log.warning("refused %s: origin %s is not allowed (link.allowed_origins)", who, ascii(origin[:200]))
+            self._inbox.put(LinkNotice(f"Refused a web page: {origin[:60]}", "warning"))
+            return connection.respond(http.HTTPStatus.FORBIDDEN, "This origin may not connect\n")
         return None
 
     def _handle(self, connection: ServerConnection) -> None:
         conn_id = next(self._ids)
-        peer = _Peer(conn_id, connection, self.config.outbox_limit)
         with self._lock:
-            self._peers[conn_id] = peer
+            # Checked again here, under the lock: handshakes may have raced past _admit.
+            if len(self._peers) >= self.config.max_connections:
+                connection.close(1013, "too many connections; try again later")
+                return
+            peer = self._peers[conn_id] = _Peer(conn_id, connection, self.config.outbox_limit)
             count = len(self._peers)
         log.info("client #%d connected from %s (%d connected)", conn_id, _peer_name(connection), count)
         self._inbox.put(LinkNotice(f"Client connected ({count} connected)"))
-        session = LinkSession(conn_id, peer.send, self._inbox, self._backlog, self._replies,
-                              self.config.max_text_length)
-        peer.send(self._replies.session_ready(f"kuchipaku-{conn_id}", self.config.max_text_length))
+        session = self._make_session(conn_id, peer.send)
+        session.opened()
         try:
             for frame in connection:
                 if isinstance(frame, bytes):

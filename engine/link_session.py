@@ -8,7 +8,9 @@ from __future__ import annotations
 import logging
 from typing import Callable
 
+from engine.config import LinkConfig
 from engine.inbox import Backlog, Command, Inbox, LinkNotice, Received
+from engine.link_security import RateLimiter
 from engine.protocol import (Ack, Cancel, ChatError, ChatMessage, ErrorCode, Hello, Parsed, Ping, Pong,
                              ProtocolError, Ready, parse_frame)
 from engine.replies import Replies
@@ -18,14 +20,21 @@ log = logging.getLogger("kuchipaku.link")
 
 class LinkSession:
     def __init__(self, conn_id: int, send: Callable[[str], None], inbox: Inbox, backlog: Backlog,
-                 replies: Replies, max_text_length: int, client_mode: bool = False) -> None:
+                 replies: Replies, config: LinkConfig, client_mode: bool = False) -> None:
         self.conn_id = conn_id
         self._send = send
         self._inbox = inbox
         self._backlog = backlog
         self._replies = replies
-        self._max_text_length = max_text_length
+        self._max_text_length = config.max_text_length
         self._client_mode = client_mode
+        self._rate = RateLimiter(config.rate_per_s, config.rate_burst)
+        self._rate_warned = False  # a flood is logged once, not once per frame
+
+    def opened(self) -> None:
+        """In server mode, greet a new bot with our capabilities."""
+        if not self._client_mode:
+            self._send(self._replies.session_ready(f"kuchipaku-{self.conn_id}", self._max_text_length))
 
     def on_text(self, frame: str) -> Parsed | None:
         """Handle one text frame. Returns the parsed session-level events the
@@ -34,6 +43,12 @@ class LinkSession:
             parsed = parse_frame(frame, self._max_text_length)
         except ProtocolError as err:
             self.refuse(err)
+            return None
+        # Parsed first, so that a refused v2 event is still acked under its id.
+        if not self._rate.allow():
+            self.refuse(ProtocolError(ErrorCode.RATE_LIMITED,
+                                      f"more than {self._rate.rate:g} messages a second; slow down",
+                                      parsed.event_id, parsed.event_type), quiet=True)
             return None
         event = parsed.event
         if isinstance(event, ChatMessage):
@@ -82,10 +97,12 @@ class LinkSession:
         if parsed.event_id is not None and parsed.version == "2":
             self._send(self._replies.ack(parsed.event_id, parsed.event_type, warnings=parsed.warnings))
 
-    def refuse(self, err: ProtocolError) -> None:
+    def refuse(self, err: ProtocolError, quiet: bool = False) -> None:
         # ascii() keeps whatever the bot sent from forging log lines.
-        log.warning("link #%d: refused frame: %s %s", self.conn_id, err.code, ascii(err.message))
-        self._inbox.put(LinkNotice(f"Refused a message: {err.code}", "warning"))
+        if not quiet or not self._rate_warned:
+            log.warning("link #%d: refused frame: %s %s", self.conn_id, err.code, ascii(err.message))
+            self._inbox.put(LinkNotice(f"Refused a message: {err.code}", "warning"))
+        self._rate_warned = quiet
         if err.event_id is not None:
             self._send(self._replies.ack(err.event_id, err.event_type, "error", err.code, err.message))
         else:

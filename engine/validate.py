@@ -77,6 +77,17 @@ def text(choices: tuple[str, ...] | None = None, optional: bool = False,
     return check
 
 
+def string_list(meaning: str, pattern: str | None = None) -> Check:
+    def check(value: Any) -> tuple[str, ...]:
+        if value is None:
+            return ()
+        if (not isinstance(value, (list, tuple))
+                or not all(isinstance(v, str) and v and (not pattern or re.fullmatch(pattern, v)) for v in value)):
+            raise Invalid(f"a list of {meaning}")
+        return tuple(value)
+    return check
+
+
 def int_pair(lo: int, hi: int, meaning: str = "[width, height]") -> Check:
     def check(value: Any) -> tuple[int, int]:
         if (not isinstance(value, (list, tuple)) or len(value) != 2
