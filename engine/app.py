@@ -41,7 +41,7 @@ from engine.replies import Replies
 from engine.speech_scheduler import SpeechEvent, SpeechScheduler
 from engine.stage import CharacterSprites, character_topleft, fit_scale
 from engine.toasts import ToastBoard
-from engine.tts_worker import EspeakSynthesizer, TtsWorker
+from engine.tts_worker import EspeakSynthesizer, SynthesizerFactory, TtsWorker
 
 log = logging.getLogger("kuchipaku")
 
@@ -75,11 +75,12 @@ class FrameStats:
 
 class App:
     def __init__(self, config: Config, character: CharacterSpec, say: list[Line] | None = None,
-                 snapshot_dir: Path | None = None) -> None:
+                 snapshot_dir: Path | None = None, make_synthesizer: SynthesizerFactory | None = None) -> None:
         self.config = config
         self.character = character
         self.say = say or []
         self.snapshot_dir = snapshot_dir
+        self._make_synthesizer = make_synthesizer
         self.stop_requested = threading.Event()
         self.stats = FrameStats()
         self.inbox: queue.Queue = queue.Queue()
@@ -106,7 +107,9 @@ class App:
         self._open_display()
         self.audio = AudioOutput(enabled=self.config.voice.engine != "silent")
         voice = self.config.voice
-        if voice.engine == "silent":
+        if self._make_synthesizer is not None:
+            self.worker = TtsWorker(self._make_synthesizer)
+        elif voice.engine == "silent":
             self.worker = TtsWorker(_silent_synthesizer)
         else:
             self.worker = TtsWorker(lambda: EspeakSynthesizer(voice))

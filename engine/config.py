@@ -26,6 +26,7 @@ class LinkConfig:
     max_text_length: int = setting(2000, integer(1, 1_000_000))
     queue_limit: int = setting(256, integer(1, 100_000))
     outbox_limit: int = setting(256, integer(8, 100_000))
+    slow_client_s: float = setting(5.0, number(0.1, 600.0))
     # security (see README, "Security")
     token: str | None = setting(None, text(optional=True, pattern=r"[\x21-\x7e]{8,200}",
                                            meaning="8 to 200 printable ASCII characters, no spaces"))

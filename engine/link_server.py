@@ -11,11 +11,11 @@ made them, and a bot that stops reading is dropped instead of stalling anyone.
 """
 from __future__ import annotations
 
+import collections
 import dataclasses
 import http
 import itertools
 import logging
-import queue
 import socket
 import threading
 from typing import Callable, Protocol
@@ -34,6 +34,9 @@ from engine.replies import Replies
 log = logging.getLogger("kuchipaku.link")
 
 CLOSE_TIMEOUT_S = 1.0  # a peer that ignores our close frame is cut off after this
+# Frames the frame loop may send about one message: rendered, speech.start,
+# speech.error, speech.done, response.done, tts_complete, and spare.
+EVENTS_PER_MESSAGE = 8
 
 
 def _peer_name(connection: ServerConnection) -> str:
@@ -45,43 +48,81 @@ def _peer_name(connection: ServerConnection) -> str:
 
 
 class _Peer:
-    """One connection's outbox and the thread that writes it to the socket."""
+    """One connection's outbox and the thread that writes it to the socket.
 
-    def __init__(self, conn_id: int, connection: ServerConnection, limit: int) -> None:
+    Replies made by the connection's own reader thread (acks, errors, pongs)
+    wait for room, which slows a bot that floods us without reading to the
+    pace at which it reads. Frames from the frame loop (lifecycle events) never
+    wait: they have ``app_room`` more, enough for the events of every message
+    the backlog can hold (a cancel answers them all at once). A bot that leaves
+    its reader waiting for ``stall_s``, or fills even that, is not reading and
+    is dropped.
+    """
+
+    def __init__(self, conn_id: int, connection: ServerConnection, limit: int, app_room: int,
+                 stall_s: float) -> None:
         self.conn_id = conn_id
         self.connection = connection
-        self.outbox: queue.Queue[str | None] = queue.Queue(limit)
+        self.limit = limit
+        self.hard_limit = limit + app_room
+        self.stall_s = stall_s
         self.dropped = False
+        self._frames: collections.deque[str] = collections.deque()
+        self._changed = threading.Condition()
         self._thread = threading.Thread(target=self._drain, name=f"link-send-{conn_id}", daemon=True)
         self._thread.start()
 
     def send(self, frame: str) -> None:
-        if self.dropped:
-            return
-        try:
-            self.outbox.put_nowait(frame)
-        except queue.Full:
-            self.dropped = True
-            log.warning("client #%d is not reading its replies (%d waiting): dropping it",
-                        self.conn_id, self.outbox.qsize())
-            try:  # no close handshake: the peer is not reading anyway
-                self.connection.socket.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
+        """From any thread; never blocks."""
+        with self._changed:
+            if self.dropped:
+                return
+            if len(self._frames) >= self.hard_limit:
+                self._drop()
+                return
+            self._frames.append(frame)
+            self._changed.notify_all()
+
+    def send_reply(self, frame: str) -> None:
+        """From the connection's own reader thread: waits for room."""
+        with self._changed:
+            if not self._changed.wait_for(lambda: self.dropped or len(self._frames) < self.limit, self.stall_s):
+                self._drop()
+            if self.dropped:
+                return
+            self._frames.append(frame)
+            self._changed.notify_all()
+
+    def _drop(self) -> None:
+        # Called with the lock held.
+        self.dropped = True
+        log.warning("client #%d is not reading its replies (%d waiting): dropping it", self.conn_id,
+                    len(self._frames))
+        self._frames.clear()
+        self._changed.notify_all()
+        try:  # no close handshake: the peer is not reading anyway
+            self.connection.socket.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
 
     def _drain(self) -> None:
-        while (frame := self.outbox.get()) is not None:
+        while True:
+            with self._changed:
+                self._changed.wait_for(lambda: self._frames or self.dropped)
+                if not self._frames:
+                    return
+                frame = self._frames.popleft()
+                self._changed.notify_all()  # room for a waiting reader
             try:
                 self.connection.send(frame)
             except (ConnectionClosed, OSError, RuntimeError):
                 return
 
     def stop(self) -> None:
-        self.dropped = True
-        try:
-            self.outbox.put_nowait(None)
-        except queue.Full:
-            pass  # the sender is stuck in send(); closing the socket frees it
+        with self._changed:
+            self.dropped = True
+            self._frames.clear()
+            self._changed.notify_all()
         self._thread.join(CLOSE_TIMEOUT_S)
 
 
@@ -194,11 +235,13 @@ class LinkServer:
             if len(self._peers) >= self.config.max_connections:
                 connection.close(1013, "too many connections; try again later")
                 return
-            peer = self._peers[conn_id] = _Peer(conn_id, connection, self.config.outbox_limit)
+            peer = self._peers[conn_id] = _Peer(conn_id, connection, self.config.outbox_limit,
+                                                EVENTS_PER_MESSAGE * self.config.queue_limit,
+                                                self.config.slow_client_s)
             count = len(self._peers)
         log.info("client #%d connected from %s (%d connected)", conn_id, _peer_name(connection), count)
         self._inbox.put(LinkNotice(f"Client connected ({count} connected)"))
-        session = self._make_session(conn_id, peer.send)
+        session = self._make_session(conn_id, peer.send_reply)
         session.opened()
         try:
             for frame in connection:

@@ -139,6 +139,9 @@ class SpeechScheduler:
         self._ready: dict[int, SynthResult] = {}
         self._block_open = False
         self._voice_problem: str | None = None
+        # Set when a sentence timed out: until the worker answers again, the
+        # next sentences are mimed at once instead of each waiting the timeout.
+        self._worker_stalled = False
         self._current: _Speak | None = None
         self.state = State.IDLE
         self.emotion = "neutral"  # of the sentence now playing or last played
@@ -282,7 +285,9 @@ class SpeechScheduler:
                 return
             if isinstance(result, VoiceUnavailable):
                 self._report_voice_problem(f"voice unavailable: {result.reason}")
-            elif result.uid in self._requested:
+                continue
+            self._worker_stalled = False
+            if result.uid in self._requested:
                 self._ready[result.uid] = result
 
     def _prefetch(self) -> None:
@@ -304,9 +309,10 @@ class SpeechScheduler:
         if result is None:
             if step.deadline is None:
                 step.deadline = now + self._synth_timeout_s
-            if now < step.deadline:
+            if now < step.deadline and not self._worker_stalled:
                 return []
             problem = f"synthesis took longer than {self._synth_timeout_s:g} s"
+            self._worker_stalled = True
         elif result.clip is None:
             problem = result.error or "synthesis failed"
         self._requested.discard(step.uid)

@@ -143,6 +143,8 @@ class TtsWorker:
         started = time.perf_counter()
         try:
             clip = synthesizer.synthesize(request.text)
+            if clip.duration_s <= 0:
+                raise SynthesisError("the voice engine returned no audio")
         except Exception as err:  # a fault in one sentence must not end the worker
             log.warning("synthesis failed for sentence %d: %s", request.uid, err)
             return SynthResult(request.uid, None, f"{type(err).__name__}: {err}")

@@ -32,6 +32,8 @@ class ToneSynthesizer:
             raise SynthesisError("broken on purpose")
         if "HANG" in text:
             self.release.wait(10)
+        if "EMPTY" in text:
+            return clip_from_samples(np.zeros(0, np.int16), 22050)
         samples = (np.sin(np.arange(len(text) * 220) / 5) * 16000).astype(np.int16)
         return clip_from_samples(samples, 22050)
 
@@ -163,6 +165,31 @@ def test_stalled_synthesis_times_out_to_silent_speech(harness):
     h.synth.release.set()
     h.run_until_idle()
     assert h.spoken() == [("HANG here.", "neutral")]
+
+
+def test_while_the_worker_is_stuck_later_sentences_do_not_wait_again(harness):
+    h = harness(timeout_s=2.0)
+    h.send(text="HANG one. Two. Three.", role="assistant", id="r")
+    wait_for(lambda: h.synth.seen, what="the worker to start")
+    h.step()
+    h.step(2.1)  # the first sentence times out and is mimed
+    assert h.scheduler.state is State.SPEAKING
+    for _ in range(200):  # the others are mimed one after another, none waits the 2 s again
+        h.step(0.05)
+        if len(h.spoken()) == 3:
+            break
+    assert [t for t, _ in h.spoken()] == ["HANG one.", "Two.", "Three."]
+    assert h.now - 1000.0 < 2.1 + 3 * 1.5
+    h.synth.release.set()
+
+
+def test_empty_audio_is_a_fault_too(harness):
+    h = harness()
+    h.send(text="EMPTY please.", role="assistant", id="e")
+    h.run_until_idle()
+    started = [e for e in h.events if e.kind == "sentence_started"]
+    assert started[0].problem and "no audio" in started[0].problem
+    assert "speech_error" in kinds_for(h, "e")
 
 
 def test_next_sentences_are_prefetched_while_one_plays(harness):
