@@ -6,13 +6,21 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.requirements-installed
 ARGS ?=
 
-.PHONY: run test espeak-ng espeak-ng-required clean
+MINUTES ?= 30
+
+.PHONY: run test soak conformance espeak-ng espeak-ng-required clean
 
 run: $(STAMP) espeak-ng
 	$(PY) main.py $(ARGS)
 
 test: $(STAMP) espeak-ng-required
 	$(PY) -m pytest -q $(ARGS)
+
+conformance: $(STAMP)
+	$(PY) tests/run_conformance.py
+
+soak: $(STAMP) espeak-ng-required
+	$(PY) bench/soak.py --minutes $(MINUTES)
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
