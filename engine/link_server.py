@@ -224,7 +224,8 @@ class LinkServer:
         origin = request.headers.get("Origin")
         if not origin_allowed(origin, self.config.allowed_origins):
             log.warning("refused %s: origin %s is not allowed (link.allowed_origins)", who, ascii(origin[:200]))
-            self._inbox.put(LinkNotice(f"Refused a web page: {origin[:60]}", "warning"))
+            # The origin is not shown: a client can put any words there, and toasts are on stream.
+            self._inbox.put(LinkNotice("Refused a web page (origin not allowed)", "warning"))
             return connection.respond(http.HTTPStatus.FORBIDDEN, "This origin may not connect\n")
         return None
 

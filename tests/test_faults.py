@@ -108,6 +108,24 @@ def test_a_voice_fault_is_mimed_reported_and_the_stream_goes_on(fault):
     assert app.stats.worst_ms < 1000, "the frame loop stalled"
 
 
+def test_a_missing_voice_engine_means_mimed_speech_with_a_toast():
+    def missing():
+        raise OSError("libespeak-ng.so.1: cannot open shared object file")
+
+    seen: dict = {}
+
+    def drive(app: App) -> None:
+        with connect(app.link.url) as ws:
+            ws.recv(timeout=5)
+            ws.send(json.dumps({"text": "Can anyone hear me?", "role": "assistant", "id": "m"}))
+            seen["frames"] = collect(ws, "m", "character.speech.done")
+            seen["toasts"] = [t.text for t in app.toasts.toasts]
+
+    run_app_with(missing, drive)
+    assert "character.speech.error" in [f["type"] for f in seen["frames"]]
+    assert any("voice unavailable" in t and "libespeak-ng" in t for t in seen["toasts"])
+
+
 def test_shutdown_with_20_clients_closes_all_with_1001(program):
     app = program()
     with contextlib.ExitStack() as stack:

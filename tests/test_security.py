@@ -175,3 +175,18 @@ def test_listening_beyond_loopback_with_a_token():
     finally:
         process.terminate()
         assert process.wait(10) == 0
+
+
+def test_nothing_a_bot_sends_can_forge_a_log_line(program):
+    app = program("--verbose")
+    forged = "\n2026-01-01 00:00:00,000 ERROR kuchipaku: FORGED LINE"
+    with connect(app.url) as ws:
+        ws.recv(timeout=5)
+        ws.send(json.dumps({"text": f"Hi.{forged}", "role": f"assistant{forged}", "id": f"x{forged}"}))
+        ws.send(json.dumps({"text": f"Hello.{forged}", "role": "assistant", "id": f"y{forged}"}))
+        ws.send(json.dumps({"version": "2", "type": "chat.error", "payload": {"message": forged}}))
+        ws.send(forged)
+        app.wait_for_log(r"speaking \(neutral, audible, .*Hello\.")
+        app.wait_for_log(r"reported an error")
+    assert app.stop() == 0
+    assert not any(line.startswith("2026-01-01") for line in app.log().splitlines())
