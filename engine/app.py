@@ -105,7 +105,8 @@ class App:
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, self.request_stop)
         self._open_display()
-        self.audio = AudioOutput(enabled=self.config.voice.engine != "silent")
+        self.audio = AudioOutput(enabled=self.config.voice.engine != "silent",
+                                 av_offset_s=self.config.voice.av_offset_ms / 1000)
         voice = self.config.voice
         if self._make_synthesizer is not None:
             self.worker = TtsWorker(self._make_synthesizer)
@@ -273,7 +274,7 @@ class App:
 
     def _animate(self, now: float, dt: float) -> None:
         before = (self.mouth.shape, self.expression.emotion)
-        self.mouth.update(self.clock.level(), dt)
+        self.mouth.update(self.clock.level(), dt, self.clock.viseme())
         self.expression.update(now, self.scheduler.busy)
         self.toasts.expire(now)
         after = (self.mouth.shape, self.expression.emotion)

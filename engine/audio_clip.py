@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine.visemes import VisemeTrack
+
 STEP_S = 0.010
 # Below QUIET_DB the mouth is shut; at LOUD_DB and above it is wide open.
 QUIET_DB = -42.0
@@ -24,6 +26,7 @@ class AudioClip:
     sample_rate: int
     envelope: np.ndarray        # float32, 0..1, one value per STEP_S
     duration_s: float
+    visemes: VisemeTrack | None = None  # mouth shapes from the voice's phoneme events, when it gives them
 
     @property
     def audible(self) -> bool:
@@ -35,6 +38,11 @@ class AudioClip:
         if position_s < 0 or index >= len(self.envelope):
             return 0.0
         return float(self.envelope[index])
+
+    def viseme_at(self, position_s: float) -> str | None:
+        if self.visemes is None or position_s < 0 or position_s >= self.duration_s:
+            return None
+        return self.visemes.at(position_s)
 
     def peak_dbfs(self) -> float:
         if self.samples is None or not len(self.samples):
@@ -61,11 +69,11 @@ def rms_dbfs(samples: np.ndarray, sample_rate: int) -> np.ndarray:
     return 20 * np.log10(np.maximum(rms, 1e-6))
 
 
-def clip_from_samples(samples: np.ndarray, sample_rate: int) -> AudioClip:
+def clip_from_samples(samples: np.ndarray, sample_rate: int, visemes: VisemeTrack | None = None) -> AudioClip:
     samples = np.ascontiguousarray(samples, dtype=np.int16)
     levels = rms_dbfs(samples, sample_rate)
     envelope = np.clip((levels - QUIET_DB) / (LOUD_DB - QUIET_DB), 0.0, 1.0).astype(np.float32)
-    return AudioClip(samples, sample_rate, envelope, len(samples) / sample_rate)
+    return AudioClip(samples, sample_rate, envelope, len(samples) / sample_rate, visemes)
 
 
 def _is_cjk(char: str) -> bool:

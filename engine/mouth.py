@@ -1,43 +1,57 @@
-"""Mouth opening from the loudness envelope, with hold and decay.
+"""The mouth: how far it opens from the loudness envelope, what shape it
+takes from the phoneme (viseme), with hold and decay so it does not flicker.
 
 Raw envelope values jump every 10 ms; drawn directly the mouth would flicker.
-The mouth opens at once, holds briefly, then closes at a limited speed, and the
-drawn shape changes with hysteresis so it does not chatter at a threshold.
+The mouth opens at once, holds briefly, then closes at a limited speed, and
+the openness level changes with hysteresis so it does not chatter at a
+threshold. Lips meet for m/b/p and pauses whatever the loudness says.
 """
 from __future__ import annotations
 
-MOUTH_SHAPES = ("closed", "half", "open")
-# (enter, leave) thresholds on openness for the half and open shapes.
+MOUTH_SHAPES = ("closed", "half", "open", "wide", "round")
+# (enter, leave) thresholds on openness for the half and open levels.
 _HALF = (0.16, 0.10)
 _OPEN = (0.50, 0.40)
 
 
 class MouthAnimator:
-    def __init__(self, hold_s: float = 0.05, close_per_s: float = 7.0) -> None:
+    def __init__(self, hold_s: float = 0.04, close_per_s: float = 10.0) -> None:
         self.hold_s = hold_s
         self.close_per_s = close_per_s
         self.openness = 0.0
-        self.shape = "closed"
+        self.level = "closed"  # closed, half or open: from loudness alone
+        self.shape = "closed"  # what is drawn: the level refined by the viseme
         self._held_for = 0.0
 
-    def update(self, target: float, dt: float) -> str:
-        """Advance by ``dt`` seconds towards ``target`` (0..1); returns the shape."""
-        if target >= self.openness:
+    def update(self, target: float, dt: float, viseme: str | None = None) -> str:
+        """Advance by ``dt`` seconds towards ``target`` (0..1) with the phoneme
+        shape ``viseme`` (None: loudness alone); returns the shape to draw."""
+        if viseme == "closed":
+            # m/b/p or a pause: the lips meet now, not after the decay.
+            self.openness = 0.0
+            self._held_for = self.hold_s
+        elif target >= self.openness:
             self.openness = target
             self._held_for = 0.0
         elif self._held_for < self.hold_s:
             self._held_for += dt
         else:
             self.openness = max(target, self.openness - self.close_per_s * dt)
-        self.shape = self._shape_for(self.openness)
+        self.level = self._level_for(self.openness)
+        if viseme == "closed":
+            self.shape = "closed"
+        elif self.level != "closed" and viseme in ("wide", "round"):
+            self.shape = viseme
+        else:
+            self.shape = self.level
         return self.shape
 
     def reset(self) -> None:
         self.openness = 0.0
-        self.shape = "closed"
+        self.level = self.shape = "closed"
 
-    def _shape_for(self, value: float) -> str:
-        current = self.shape
+    def _level_for(self, value: float) -> str:
+        current = self.level
         if value >= _OPEN[0] or (current == "open" and value >= _OPEN[1]):
             return "open"
         if value >= _HALF[0] or (current in ("half", "open") and value >= _HALF[1]):

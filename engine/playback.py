@@ -25,8 +25,9 @@ DRAIN_GRACE_S = 0.5
 class AudioOutput:
     """pygame.mixer, or nothing when no device can be opened."""
 
-    def __init__(self, enabled: bool = True) -> None:
+    def __init__(self, enabled: bool = True, av_offset_s: float = 0.0) -> None:
         self.problem: str | None = None
+        self.av_offset_s = av_offset_s
         self._channel: pygame.mixer.Channel | None = None
         if not enabled:
             self.problem = "voice engine is 'silent'"
@@ -45,7 +46,9 @@ class AudioOutput:
 
     @property
     def latency_s(self) -> float:
-        return MIXER_BUFFER / MIXER_RATE if self.available else 0.0
+        """How long after play() a sample is heard: the mixer's buffer, less
+        the lead the user set for a display that lags the sound."""
+        return MIXER_BUFFER / MIXER_RATE - self.av_offset_s if self.available else 0.0
 
     def play(self, clip: AudioClip) -> bool:
         """Start a clip; False when it cannot be heard (it is then mimed)."""
@@ -83,9 +86,11 @@ class PlaybackClock:
         self.clip: AudioClip | None = None
 
     def start(self, clip: AudioClip, output_latency_s: float = 0.0) -> None:
+        """``output_latency_s``: how much later than now the first sample is
+        heard, less any lead the user asks for (voice.av_offset_ms)."""
         self.clip = clip
         self._started = self._now()
-        self._offset = output_latency_s  # the first sample leaves the speaker this much later
+        self._offset = output_latency_s
 
     def stop(self) -> None:
         self.clip = None
@@ -96,6 +101,10 @@ class PlaybackClock:
     def level(self) -> float:
         """The clip's loudness envelope at the current position."""
         return self.clip.level_at(self.position()) if self.clip else 0.0
+
+    def viseme(self) -> str | None:
+        """The mouth shape of the phoneme sounding now, if the voice told us."""
+        return self.clip.viseme_at(self.position()) if self.clip else None
 
     def finished(self, device_busy: bool) -> bool:
         if self.clip is None:

@@ -19,6 +19,7 @@ import numpy as np
 
 from engine.audio_clip import AudioClip, clip_from_samples
 from engine.config import VoiceConfig
+from engine.visemes import VisemeTrack
 
 log = logging.getLogger("kuchipaku.tts")
 
@@ -52,6 +53,9 @@ class SynthesisError(Exception):
     pass
 
 
+EVENT_PHONEME = 7  # espeakEVENT_PHONEME; pyttsx3's binding names the types only up to 6
+
+
 class EspeakSynthesizer:
     """espeak-ng through the ctypes binding that pyttsx3 ships, in synchronous
     mode: ``synthesize`` returns when all of the sentence's audio is in hand.
@@ -70,11 +74,13 @@ class EspeakSynthesizer:
         from pyttsx3.drivers import _espeak  # loading libespeak-ng is what fails when it is missing
 
         self._espeak = _espeak
-        rate = _espeak.Initialize(_espeak.AUDIO_OUTPUT_SYNCHRONOUS, self.BUFFER_MS, None, 0)
+        # Option 1: phoneme events, each with its position in the audio, for visemes.
+        rate = _espeak.Initialize(_espeak.AUDIO_OUTPUT_SYNCHRONOUS, self.BUFFER_MS, None, 1)
         if rate <= 0:
             raise SynthesisError("espeak-ng could not be initialised")
         self.sample_rate = rate
         self._chunks: list[bytes] = []
+        self._phonemes: list[tuple[float, str]] = []
         _espeak.SetSynthCallback(self._on_audio)
         _espeak.SetParameter(_espeak.RATE, voice.rate, 0)
         _espeak.SetParameter(_espeak.VOLUME, round(voice.volume * 100), 0)
@@ -84,17 +90,27 @@ class EspeakSynthesizer:
     def _on_audio(self, wav: Any, count: int, events: Any) -> int:
         if count > 0:
             self._chunks.append(ctypes.string_at(wav, count * 2))
+        index = 0
+        while events[index].type != self._espeak.EVENT_LIST_TERMINATED:
+            event = events[index]
+            if event.type == EVENT_PHONEME:
+                # The mnemonic is the union's char[8] form, which pyttsx3's
+                # binding does not declare: read the 8 bytes themselves.
+                raw = ctypes.string_at(ctypes.addressof(event) + self._espeak.EVENT.id.offset, 8)
+                self._phonemes.append((event.audio_position / 1000, raw.split(b"\0")[0].decode("ascii", "replace")))
+            index += 1
         return 0  # 0: go on synthesising
 
     def synthesize(self, text: str) -> AudioClip:
         self._chunks = []
+        self._phonemes = []
         status = self._espeak.Synth(text, flags=self._espeak.ENDPAUSE | self._espeak.CHARS_UTF8)
         if status != self._espeak.EE_OK:
             raise SynthesisError(f"espeak_Synth returned {status}")
         samples = np.frombuffer(b"".join(self._chunks), dtype="<i2")
         if not len(samples):
             raise SynthesisError("espeak-ng produced no samples")
-        return clip_from_samples(samples, self.sample_rate)
+        return clip_from_samples(samples, self.sample_rate, VisemeTrack.from_events(self._phonemes))
 
 
 SynthesizerFactory = Callable[[], Synthesizer]

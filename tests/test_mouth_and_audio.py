@@ -98,3 +98,54 @@ def test_blinks_are_short_and_spaced():
     assert 8 <= len(runs) <= 30
     assert all(10 <= r <= 16 for r in runs)  # about 150 ms each
     assert STEP_S == 0.01
+
+
+def test_phonemes_map_to_five_mouth_shapes():
+    from engine.visemes import shape_of
+
+    table = {"m": "closed", "b": "closed", "p": "closed", "_:": "closed", "_": "closed",
+             "a": "open", "aI": "open", "V": "open", "@": "open", "'a:": "open",
+             "i": "wide", "i:": "wide", "I": "wide", "E": "wide", "eI": "wide",
+             "u:": "round", "oU": "round", "O:": "round", "w": "round", "U": "round",
+             "h": "half", "l": "half", "s": "half", "t": "half", "k": "half"}
+    assert {p: shape_of(p) for p in table} == table
+
+
+def test_viseme_track_lookup():
+    from engine.visemes import VisemeTrack, is_bilabial
+
+    track = VisemeTrack.from_events([(0.2, "aI"), (0.0, "m"), (0.35, "_")])
+    assert track.at(-0.1) is None
+    assert track.at(0.0) == "closed" and track.at(0.1) == "closed"
+    assert track.at(0.25) == "open" and track.at(0.5) == "closed"
+    assert track.spans(is_bilabial) == [(0.0, 0.2, "m")]
+
+
+def test_real_espeak_gives_visemes_in_time_with_the_audio():
+    import threading
+
+    from engine.config import VoiceConfig
+    from engine.tts_worker import EspeakSynthesizer
+
+    out = {}
+    thread = threading.Thread(target=lambda: out.update(clip=EspeakSynthesizer(VoiceConfig()).synthesize(
+        "Mama bought a big blue boat.")))
+    thread.start()
+    thread.join(30)
+    clip = out["clip"]
+    track = clip.visemes
+    assert track is not None and len(track.starts) > 10
+    assert all(0 <= t <= clip.duration_s for t in track.starts)
+    assert {"closed", "open", "round"} <= set(track.shapes)
+    bilabials = track.spans(lambda p: p in ("m", "b", "p"))
+    assert len(bilabials) >= 5  # m, m, b, b, b(lue), b(oat)
+
+
+def test_mouth_shape_follows_the_viseme_and_closes_for_bilabials():
+    mouth = MouthAnimator()
+    assert mouth.update(0.9, 1 / 60, "round") == "round"
+    assert mouth.update(0.9, 1 / 60, "wide") == "wide"
+    assert mouth.update(0.9, 1 / 60, "open") == "open"
+    assert mouth.update(0.9, 1 / 60, "closed") == "closed"  # lips meet however loud
+    assert mouth.update(0.05, 1 / 60, "round") == "closed"  # too quiet to open
+    assert mouth.update(0.9, 1 / 60, None) == "open"  # no visemes: loudness alone
