@@ -26,6 +26,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     screen.add_argument("--windowed", dest="fullscreen", action="store_false")
     parser.add_argument("--say", action="append", default=[], metavar="TEXT", help="speak TEXT at start (repeatable)")
     parser.add_argument("--emotion", default="neutral", help="emotion for --say (default: %(default)s)")
+    parser.add_argument("--record", type=Path, metavar="OUT_DIR",
+                        help="render the --say lines to OUT_DIR (frames, audio.wav, timeline.csv, out.mp4) "
+                             "at a fixed frame rate, with no window and no audio device")
+    parser.add_argument("--fps", type=int, help="frame rate for --record (default: window.fps)")
     parser.add_argument("--snapshot-dir", type=Path, help="save the first idle frame and the first speaking "
                                                          "frame there as PNG")
     noise = parser.add_mutually_exclusive_group()
@@ -44,6 +48,13 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger().handlers[0].addFilter(lambda record: record.name.startswith("kuchipaku")
                                               or record.levelno >= logging.WARNING)
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+
+    if args.record is not None:
+        if not args.say:
+            print("kuchipaku: --record needs at least one --say TEXT", file=sys.stderr)
+            return 2
+        from engine.recorder import headless
+        headless()
 
     # Imported after logging is set up, and so that --help needs no pygame.
     from engine.app import App, DisplayUnavailable, Line
@@ -72,6 +83,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     app = App(config, character, [Line(text, args.emotion.lower()) for text in args.say], args.snapshot_dir)
+    if args.record is not None:
+        from engine.recorder import record
+
+        done = record(app, args.record, args.fps)
+        print(f"recorded {done.frames} frames ({done.seconds:.2f} s at {done.fps} fps) to {done.folder}"
+              + (f"; video {done.mp4}" if done.mp4 else ""))
+        return 0
     try:
         return app.run()
     except DisplayUnavailable as err:

@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
+from typing import Callable
 
 import pygame
 
@@ -28,7 +29,7 @@ from engine.character import CharacterSpec
 from engine.config import Config
 from engine.expression import ExpressionState
 from engine.fonts import load_font, load_monospace
-from engine.inbox import Backlog, Command, LinkNotice, Received
+from engine.inbox import Backlog, Command, LinkNotice, Received, WakingQueue
 from engine.input_box import InputBox
 from engine.lifecycle import LifecycleReporter
 from engine.link_client import LinkClient
@@ -83,7 +84,8 @@ class App:
         self._make_synthesizer = make_synthesizer
         self.stop_requested = threading.Event()
         self.stats = FrameStats()
-        self.inbox: queue.Queue = queue.Queue()
+        self.wake = threading.Event()  # set by the link and TTS threads when they have something
+        self.inbox: queue.Queue = WakingQueue(self.wake)
         self.backlog = Backlog(config.link.queue_limit)
         self.captions = Captions()
         self.toasts = ToastBoard(config.overlays.toast_seconds)
@@ -105,22 +107,12 @@ class App:
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, self.request_stop)
         self._open_display()
-        self.audio = AudioOutput(enabled=self.config.voice.engine != "silent",
-                                 av_offset_s=self.config.voice.av_offset_ms / 1000)
         voice = self.config.voice
-        if self._make_synthesizer is not None:
-            self.worker = TtsWorker(self._make_synthesizer)
-        elif voice.engine == "silent":
-            self.worker = TtsWorker(_silent_synthesizer)
-        else:
-            self.worker = TtsWorker(lambda: EspeakSynthesizer(voice))
-        self.clock = PlaybackClock()
-        self.scheduler = SpeechScheduler(self.worker, self.audio, self.clock, self.backlog, self.captions,
-                                         voice.rate, voice.synth_timeout_s, self._toast_now, voice.stream_hold_s)
+        self.audio = AudioOutput(enabled=voice.engine != "silent", av_offset_s=voice.av_offset_ms / 1000)
+        self._start_speech(TtsWorker(self._voice_factory(), WakingQueue(self.wake)))
         link_type = LinkClient if self.config.link.mode == "client" else LinkServer
         self.link = link_type(self.config.link, self.inbox, self.backlog, self.replies)
         self.lifecycle = LifecycleReporter(self.link.send, self.replies, self.config.link.tts_complete)
-        self.worker.start()
         try:
             self.link.start()  # OSError here (port in use) is reported by main
             if self.audio.problem and voice.engine != "silent":
@@ -131,6 +123,23 @@ class App:
         finally:
             self._shutdown()
         return 0
+
+    def _voice_factory(self) -> SynthesizerFactory:
+        voice = self.config.voice
+        if self._make_synthesizer is not None:
+            return self._make_synthesizer
+        if voice.engine == "silent":
+            return _silent_synthesizer
+        return lambda: EspeakSynthesizer(voice)
+
+    def _start_speech(self, worker: TtsWorker, now: Callable[[], float] = time.perf_counter) -> None:
+        """The speech half of the data path: worker, playback clock, scheduler."""
+        voice = self.config.voice
+        self.worker = worker
+        self.clock = PlaybackClock(now)
+        self.scheduler = SpeechScheduler(self.worker, self.audio, self.clock, self.backlog, self.captions,
+                                         voice.rate, voice.synth_timeout_s, self._toast_now, voice.stream_hold_s)
+        self.worker.start()
 
     def _shutdown(self) -> None:
         started = time.perf_counter()
@@ -182,25 +191,46 @@ class App:
     # ---- the game loop ---------------------------------------------------------------
 
     def _loop(self) -> None:
-        frame_clock = pygame.time.Clock()
-        background = self.config.window.background
-        last = time.perf_counter()
+        period = 1.0 / self.config.window.fps
+        last = next_frame = time.perf_counter()
         while not self.stop_requested.is_set():
             now = time.perf_counter()
             dt, last = now - last, now
             self._handle_window_events()
-            self._drain_inbox(now)
-            for event in self.scheduler.update(now):
-                self._on_speech_event(event)
-            self._animate(now, dt)
-            self.screen.fill(background)
-            self.sprites.draw(self.screen, character_topleft(self.sprites.size, self.screen.get_size(), now),
-                              self.expression.emotion, self.blinker.eyes_closed(now), self.mouth.shape)
-            self.overlays.draw(self.screen, self.captions, self.toasts, self.input_box)
+            self.frame(now, dt)
             self._take_snapshots()
             pygame.display.flip()
             self.stats.record(time.perf_counter() - now)
-            frame_clock.tick(self.config.window.fps)
+            next_frame = max(next_frame + period, time.perf_counter())  # a late frame is not caught up
+            self._wait_until(next_frame)
+
+    def frame(self, now: float, dt: float) -> None:
+        """One frame's work: messages in, speech on, face updated, drawn to
+        ``self.screen``. Shared by the live loop and record mode, so a recording
+        shows exactly what the window would."""
+        self._advance_speech(now)
+        self._animate(now, dt)
+        self.screen.fill(self.config.window.background)
+        self.sprites.draw(self.screen, character_topleft(self.sprites.size, self.screen.get_size(), now),
+                          self.expression.emotion, self.blinker.eyes_closed(now), self.mouth.shape)
+        self.overlays.draw(self.screen, self.captions, self.toasts, self.input_box)
+
+    def _advance_speech(self, now: float) -> None:
+        self._drain_inbox(now)
+        for event in self.scheduler.update(now):
+            self._on_speech_event(event)
+
+    def _wait_until(self, deadline: float) -> None:
+        """Sleep to the next frame, but wake for a message or finished audio
+        at once: speech starts as soon as its audio is ready, not at the next
+        frame boundary. Only the clock is read when drawing."""
+        while not self.stop_requested.is_set():
+            remaining = deadline - time.perf_counter()
+            if remaining <= 0:
+                return
+            if self.wake.wait(remaining):
+                self.wake.clear()
+                self._advance_speech(time.perf_counter())
 
     def _handle_window_events(self) -> None:
         for event in pygame.event.get():

@@ -36,6 +36,19 @@ InboxItem = Received | Command | LinkNotice
 Inbox = queue.Queue  # of InboxItem; unbounded: admission is bounded by Backlog
 
 
+class WakingQueue(queue.Queue):
+    """A queue that also sets an event on every put, so the frame loop can
+    sleep until the next frame yet wake at once when something arrives."""
+
+    def __init__(self, wake: threading.Event) -> None:
+        super().__init__()
+        self._wake = wake
+
+    def put(self, item, block: bool = True, timeout: float | None = None) -> None:
+        super().put(item, block, timeout)
+        self._wake.set()
+
+
 class Backlog:
     """Counts accepted messages not yet fully spoken, up to a limit.
 

@@ -119,10 +119,10 @@ SynthesizerFactory = Callable[[], Synthesizer]
 class TtsWorker:
     """Runs a Synthesizer on its own thread; talk to it only via its queues."""
 
-    def __init__(self, make_synthesizer: SynthesizerFactory) -> None:
+    def __init__(self, make_synthesizer: SynthesizerFactory, results: queue.Queue | None = None) -> None:
         self._make = make_synthesizer
         self.requests: queue.Queue[SynthRequest | None] = queue.Queue()
-        self.results: queue.Queue[SynthResult | VoiceUnavailable] = queue.Queue()
+        self.results: queue.Queue[SynthResult | VoiceUnavailable] = results if results is not None else queue.Queue()
         # A daemon thread: a synthesiser stuck inside native code must not keep
         # the program alive at exit; stop() still joins it when it can.
         self._thread = threading.Thread(target=self._run, name="tts-worker", daemon=True)
