@@ -1,5 +1,6 @@
 # Two commands on a fresh machine: `make run` and `make test`.
-# Both build .venv from requirements.txt and make sure espeak-ng is installed.
+# Both build .venv from requirements.txt and make sure espeak-ng (and ffmpeg,
+# for record mode's video) are installed.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -8,18 +9,18 @@ ARGS ?=
 
 MINUTES ?= 30
 
-.PHONY: run test soak conformance espeak-ng espeak-ng-required clean
+.PHONY: run test bench soak conformance system-packages system-packages-required clean
 
-run: $(STAMP) espeak-ng
+run: $(STAMP) system-packages
 	$(PY) main.py $(ARGS)
 
-test: $(STAMP) espeak-ng-required
+test: $(STAMP) system-packages-required
 	$(PY) -m pytest -q $(ARGS)
 
 conformance: $(STAMP)
 	$(PY) tests/run_conformance.py
 
-soak: $(STAMP) espeak-ng-required
+soak: $(STAMP) system-packages-required
 	$(PY) bench/soak.py --minutes $(MINUTES)
 
 $(STAMP): requirements.txt
@@ -27,11 +28,11 @@ $(STAMP): requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
-espeak-ng:
-	@sh tools/ensure_espeak_ng.sh
+system-packages:
+	@sh tools/ensure_system_packages.sh
 
-espeak-ng-required:
-	@sh tools/ensure_espeak_ng.sh --required
+system-packages-required:
+	@sh tools/ensure_system_packages.sh --required
 
 clean:
 	rm -rf $(VENV) .pytest_cache
