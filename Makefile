@@ -6,15 +6,19 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.requirements-installed
 ARGS ?=
+# JA=1: also install the optional Japanese voice (requirements-ja.txt, large).
+JA ?=
+JA_STAMP := $(VENV)/.requirements-ja-installed
+JA_DEPS := $(if $(filter 1,$(JA)),$(JA_STAMP))
 
 MINUTES ?= 30
 
 .PHONY: run test bench soak conformance system-packages system-packages-required clean
 
-run: $(STAMP) system-packages
+run: $(STAMP) $(JA_DEPS) system-packages
 	$(PY) main.py $(ARGS)
 
-test: $(STAMP) system-packages-required
+test: $(STAMP) $(JA_DEPS) system-packages-required
 	$(PY) -m pytest -q $(ARGS)
 
 conformance: $(STAMP)
@@ -26,6 +30,10 @@ soak: $(STAMP) system-packages-required
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(JA_STAMP): requirements-ja.txt requirements.txt | $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-ja.txt
 	touch $@
 
 system-packages:

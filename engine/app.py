@@ -43,6 +43,7 @@ from engine.speech_scheduler import SpeechEvent, SpeechScheduler
 from engine.stage import CharacterSprites, character_topleft, fit_scale
 from engine.toasts import ToastBoard
 from engine.tts_worker import EspeakSynthesizer, SynthesizerFactory, TtsWorker
+from engine.voices import make_synthesizer
 
 log = logging.getLogger("kuchipaku")
 
@@ -130,7 +131,7 @@ class App:
             return self._make_synthesizer
         if voice.engine == "silent":
             return _silent_synthesizer
-        return lambda: EspeakSynthesizer(voice)
+        return lambda: make_synthesizer(voice)
 
     def _start_speech(self, worker: TtsWorker, now: Callable[[], float] = time.perf_counter) -> None:
         """The speech half of the data path: worker, playback clock, scheduler."""
@@ -304,7 +305,10 @@ class App:
 
     def _animate(self, now: float, dt: float) -> None:
         before = (self.mouth.shape, self.expression.emotion)
-        self.mouth.update(self.clock.level(), dt, self.clock.viseme())
+        # A frame stays on screen for one frame period from the flip: show the
+        # sound of the middle of that period, not of its first instant.
+        lead = 0.5 / self.config.window.fps
+        self.mouth.update(self.clock.level(lead), dt, self.clock.viseme(lead))
         self.expression.update(now, self.scheduler.busy)
         self.toasts.expire(now)
         after = (self.mouth.shape, self.expression.emotion)

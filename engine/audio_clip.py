@@ -16,7 +16,7 @@ from engine.visemes import VisemeTrack
 
 STEP_S = 0.010
 # Below QUIET_DB the mouth is shut; at LOUD_DB and above it is wide open.
-QUIET_DB = -42.0
+QUIET_DB = -40.0
 LOUD_DB = -14.0
 
 

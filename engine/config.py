@@ -12,7 +12,7 @@ from engine.validate import (ConfigError, boolean, build, color, int_pair, integ
                              string_list, text)
 
 EMOTIONS = ("neutral", "happy", "sad", "angry", "relaxed", "surprised")
-VOICE_ENGINES = ("espeak-ng", "silent")
+VOICE_ENGINES = ("espeak-ng", "openjtalk", "auto", "silent")
 LINK_MODES = ("server", "client")
 
 

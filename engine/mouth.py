@@ -12,12 +12,14 @@ MOUTH_SHAPES = ("closed", "half", "open", "wide", "round")
 # (enter, leave) thresholds on openness for the half and open levels.
 _HALF = (0.16, 0.10)
 _OPEN = (0.50, 0.40)
+SILENCE = 0.02  # envelope values at or below this are silence
 
 
 class MouthAnimator:
-    def __init__(self, hold_s: float = 0.04, close_per_s: float = 10.0) -> None:
+    def __init__(self, hold_s: float = 0.04, close_per_s: float = 10.0, silent_close_per_s: float = 60.0) -> None:
         self.hold_s = hold_s
         self.close_per_s = close_per_s
+        self.silent_close_per_s = silent_close_per_s
         self.openness = 0.0
         self.level = "closed"  # closed, half or open: from loudness alone
         self.shape = "closed"  # what is drawn: the level refined by the viseme
@@ -33,6 +35,10 @@ class MouthAnimator:
         elif target >= self.openness:
             self.openness = target
             self._held_for = 0.0
+        elif target <= SILENCE:
+            # True silence (a pause, a stop consonant): no hold, the lips shut
+            # within a frame or so; the hold is only against flicker between syllables.
+            self.openness = max(0.0, self.openness - self.silent_close_per_s * dt)
         elif self._held_for < self.hold_s:
             self._held_for += dt
         else:

@@ -98,13 +98,13 @@ class PlaybackClock:
     def position(self) -> float:
         return self._now() - self._started - self._offset
 
-    def level(self) -> float:
-        """The clip's loudness envelope at the current position."""
-        return self.clip.level_at(self.position()) if self.clip else 0.0
+    def level(self, lead_s: float = 0.0) -> float:
+        """The clip's loudness envelope at the current position plus ``lead_s``."""
+        return self.clip.level_at(self.position() + lead_s) if self.clip else 0.0
 
-    def viseme(self) -> str | None:
-        """The mouth shape of the phoneme sounding now, if the voice told us."""
-        return self.clip.viseme_at(self.position()) if self.clip else None
+    def viseme(self, lead_s: float = 0.0) -> str | None:
+        """The mouth shape of the phoneme sounding then, if the voice told us."""
+        return self.clip.viseme_at(self.position() + lead_s) if self.clip else None
 
     def finished(self, device_busy: bool) -> bool:
         if self.clip is None:

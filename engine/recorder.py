@@ -7,7 +7,8 @@ It drives the same App as the live window (``App.frame``), with a virtual
 clock, a worker that synthesises on the spot, and an "audio device" that
 writes down when each clip starts. Out come the frames as PNG, the exact audio
 as audio.wav, timeline.csv (frame, time, mouth shape, openness, expression),
-and out.mp4 when ffmpeg is installed.
+phonemes.csv (each phoneme's time and mouth shape, from espeak-ng), and
+out.mp4 when ffmpeg is installed.
 """
 from __future__ import annotations
 
@@ -112,8 +113,9 @@ class Recording:
     mp4: Path | None
 
 
-def record(app, out_dir: Path, fps: int | None = None) -> Recording:
-    """Render ``app``'s start-up lines (``app.say``) into ``out_dir``."""
+def record(app, out_dir: Path, fps: int | None = None, save_frames: bool = True) -> Recording:
+    """Render ``app``'s start-up lines (``app.say``) into ``out_dir``.
+    ``save_frames=False`` skips the PNGs (benchmarks want only the timeline)."""
     fps = fps or app.config.window.fps
     out_dir.mkdir(parents=True, exist_ok=True)
     frames_dir = out_dir / "frames"
@@ -135,7 +137,8 @@ def record(app, out_dir: Path, fps: int | None = None) -> Recording:
         while count < MAX_SECONDS * fps:
             virtual[0] = count / fps
             app.frame(virtual[0], 1.0 / fps if count else 0.0)
-            pygame.image.save(app.screen, str(frames_dir / f"frame_{count:05d}.png"))
+            if save_frames:
+                pygame.image.save(app.screen, str(frames_dir / f"frame_{count:05d}.png"))
             rows.append((count, f"{virtual[0]:.4f}", app.mouth.shape, f"{app.mouth.openness:.4f}",
                          app.expression.emotion))
             count += 1
@@ -154,7 +157,17 @@ def record(app, out_dir: Path, fps: int | None = None) -> Recording:
         writer = csv.writer(handle)
         writer.writerow(["frame", "time_s", "mouth_shape", "openness", "expression"])
         writer.writerows(rows)
-    mp4 = _mux(out_dir, fps)
+    with (out_dir / "phonemes.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["start_s", "end_s", "phoneme", "shape"])
+        for start, clip in output.placed:
+            if clip.visemes is not None:
+                track = clip.visemes
+                for i, phoneme in enumerate(track.phonemes):
+                    end = track.starts[i + 1] if i + 1 < len(track.starts) else clip.duration_s
+                    writer.writerow([f"{start + track.starts[i]:.4f}", f"{start + end:.4f}", phoneme,
+                                     track.shapes[i]])
+    mp4 = _mux(out_dir, fps) if save_frames else None
     log.info("recorded %d frames (%.2f s at %d fps) to %s%s", count, seconds, fps, out_dir,
              f"; video {mp4}" if mp4 else "; no ffmpeg, so no out.mp4")
     return Recording(count, fps, seconds, out_dir, mp4)

@@ -55,6 +55,22 @@ class SynthesisError(Exception):
 
 EVENT_PHONEME = 7  # espeakEVENT_PHONEME; pyttsx3's binding names the types only up to 6
 
+# espeak-ng is one engine per process: initialised once, used by one thread at a time.
+_ESPEAK_LOCK = threading.Lock()
+_espeak_rate: int | None = None
+
+
+def _initialised_rate(espeak: Any, buffer_ms: int) -> int:
+    global _espeak_rate
+    with _ESPEAK_LOCK:
+        if _espeak_rate is None:
+            # Option 1: phoneme events, each with its position in the audio, for visemes.
+            rate = espeak.Initialize(espeak.AUDIO_OUTPUT_SYNCHRONOUS, buffer_ms, None, 1)
+            if rate <= 0:
+                raise SynthesisError("espeak-ng could not be initialised")
+            _espeak_rate = rate
+        return _espeak_rate
+
 
 class EspeakSynthesizer:
     """espeak-ng through the ctypes binding that pyttsx3 ships, in synchronous
@@ -74,18 +90,24 @@ class EspeakSynthesizer:
         from pyttsx3.drivers import _espeak  # loading libespeak-ng is what fails when it is missing
 
         self._espeak = _espeak
-        # Option 1: phoneme events, each with its position in the audio, for visemes.
-        rate = _espeak.Initialize(_espeak.AUDIO_OUTPUT_SYNCHRONOUS, self.BUFFER_MS, None, 1)
-        if rate <= 0:
-            raise SynthesisError("espeak-ng could not be initialised")
-        self.sample_rate = rate
+        self._voice = voice
+        self.sample_rate = _initialised_rate(_espeak, self.BUFFER_MS)
         self._chunks: list[bytes] = []
         self._phonemes: list[tuple[float, str]] = []
-        _espeak.SetSynthCallback(self._on_audio)
-        _espeak.SetParameter(_espeak.RATE, voice.rate, 0)
-        _espeak.SetParameter(_espeak.VOLUME, round(voice.volume * 100), 0)
-        if voice.voice_id and _espeak.SetVoiceByName(voice.voice_id.encode("utf-8")) != _espeak.EE_OK:
-            raise SynthesisError(f"espeak-ng has no voice {voice.voice_id!r}")
+        # Checked now, so that a wrong voice name fails at start-up, not per sentence.
+        with _ESPEAK_LOCK:
+            self._configure()
+
+    def _configure(self) -> None:
+        """espeak-ng's callback and parameters are process-wide: set ours
+        before each sentence (with the lock held), in case another instance ran."""
+        espeak = self._espeak
+        espeak.SetSynthCallback(self._on_audio)
+        espeak.SetParameter(espeak.RATE, self._voice.rate, 0)
+        espeak.SetParameter(espeak.VOLUME, round(self._voice.volume * 100), 0)
+        voice_id = self._voice.voice_id
+        if voice_id and espeak.SetVoiceByName(voice_id.encode("utf-8")) != espeak.EE_OK:
+            raise SynthesisError(f"espeak-ng has no voice {voice_id!r}")
 
     def _on_audio(self, wav: Any, count: int, events: Any) -> int:
         if count > 0:
@@ -102,9 +124,11 @@ class EspeakSynthesizer:
         return 0  # 0: go on synthesising
 
     def synthesize(self, text: str) -> AudioClip:
-        self._chunks = []
-        self._phonemes = []
-        status = self._espeak.Synth(text, flags=self._espeak.ENDPAUSE | self._espeak.CHARS_UTF8)
+        with _ESPEAK_LOCK:
+            self._configure()
+            self._chunks = []
+            self._phonemes = []
+            status = self._espeak.Synth(text, flags=self._espeak.ENDPAUSE | self._espeak.CHARS_UTF8)
         if status != self._espeak.EE_OK:
             raise SynthesisError(f"espeak_Synth returned {status}")
         samples = np.frombuffer(b"".join(self._chunks), dtype="<i2")

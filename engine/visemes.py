@@ -12,6 +12,10 @@ import bisect
 from dataclasses import dataclass
 
 SHAPES = ("closed", "half", "open", "wide", "round")
+# Lips meet at the start of m/b/p for this long, then part as the sound
+# decides: long enough to be drawn in two frames at 60 fps, short enough that a
+# hummed "m" does not look like silence.
+BILABIAL_CLOSE_S = 0.04
 
 _BILABIAL = {"m", "b", "p", "m-"}
 _PAUSE = {"_", "_:", "_!", "_|", ""}
@@ -58,8 +62,19 @@ class VisemeTrack:
     def from_events(cls, events: list[tuple[float, str]]) -> VisemeTrack:
         """``events``: (start in seconds, phoneme) in any order."""
         ordered = sorted(events, key=lambda e: e[0])
-        return cls(tuple(t for t, _ in ordered), tuple(shape_of(p) for _, p in ordered),
-                   tuple(p for _, p in ordered))
+        starts: list[float] = []
+        shapes: list[str] = []
+        phonemes: list[str] = []
+        for i, (start, phoneme) in enumerate(ordered):
+            starts.append(start)
+            shapes.append(shape_of(phoneme))
+            phonemes.append(phoneme)
+            following = ordered[i + 1][0] if i + 1 < len(ordered) else None
+            if is_bilabial(phoneme) and (following is None or following - start > BILABIAL_CLOSE_S):
+                starts.append(start + BILABIAL_CLOSE_S)
+                shapes.append("half")
+                phonemes.append(phoneme + "~")  # the release of the same phoneme
+        return cls(tuple(starts), tuple(shapes), tuple(phonemes))
 
     def at(self, position_s: float) -> str | None:
         """The shape of the phoneme sounding at ``position_s``; None before the first."""
@@ -67,12 +82,17 @@ class VisemeTrack:
         return self.shapes[index] if index >= 0 else None
 
     def spans(self, name_filter) -> list[tuple[float, float, str]]:
-        """(start, end, phoneme) for the phonemes ``name_filter`` accepts."""
+        """(start, end, phoneme) for the phonemes ``name_filter`` accepts,
+        their releases (``phoneme~``) counted as part of them."""
         out = []
         for i, phoneme in enumerate(self.phonemes):
-            if name_filter(phoneme):
-                end = self.starts[i + 1] if i + 1 < len(self.starts) else self.starts[i] + 0.08
-                out.append((self.starts[i], end, phoneme))
+            if phoneme.endswith("~") or not name_filter(phoneme):
+                continue
+            j = i + 1
+            while j < len(self.phonemes) and self.phonemes[j] == phoneme + "~":
+                j += 1
+            end = self.starts[j] if j < len(self.starts) else self.starts[i] + 0.08
+            out.append((self.starts[i], end, phoneme))
         return out
 
 

@@ -1,0 +1,460 @@
+"""kuchipaku's speed, lip sync and memory, each figure beside its floor measured
+in the same run on this machine (dummy video driver).
+
+    make bench        # prints the table, writes bench/results.json, updates docs/PERFORMANCE.md
+
+Each part runs in its own process (espeak-ng can be initialised once per
+process, and memory figures must not see the others' allocations). The
+benchmarks assert nothing: the targets are printed beside the figures.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+os.environ["PYGAME_HIDE_SUPPORT_PROMPT"] = "1"
+
+SENTENCE = "Hello everyone, and welcome back to the stream!"
+LIP_TEXT = ("My mom baked a big pumpkin pie, but Bob probably prefers plum jam. "
+            "Maybe Pam will bring more bread, and we can eat it by the bay.")
+FRAMES = 600
+LATENCY_REPEATS = 30
+INGEST_CLIENTS = 50
+INGEST_PER_CLIENT = 200
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def write_config(extra: str) -> Path:
+    path = Path(tempfile.mkdtemp(prefix="kuchipaku-bench-")) / "config.yaml"
+    path.write_text(extra, encoding="utf-8")
+    return path
+
+
+# ---- parts (each runs in a process of its own) ---------------------------------------
+
+def part_frames() -> dict:
+    """CPU time per frame at 1080p while speaking, with a subtitle and a toast,
+    against a bare loop that clears, blits one sprite of the same size and flips."""
+    import dataclasses
+    import queue
+
+    import pygame
+
+    from engine.app import App, Line
+    from engine.character import load_character_spec
+    from engine.config import Config, WindowConfig
+    from engine.recorder import InlineWorker, RecordingOutput
+
+    size = (1920, 1080)
+    config = dataclasses.replace(Config(), window=WindowConfig(size=size))
+    spec = load_character_spec(ROOT / "characters" / "default")
+
+    # Floor: the least a frame of this size can cost.
+    pygame.display.init()
+    screen = pygame.display.set_mode(size)
+    sprite = pygame.image.load(str(spec.sheets["body"].file)).convert_alpha().subsurface((0, 0, *spec.frame_size))
+    floor = []
+    for _ in range(FRAMES):
+        start = time.thread_time()
+        screen.fill(config.window.background)
+        screen.blit(sprite, ((size[0] - sprite.get_width()) // 2, size[1] - sprite.get_height()))
+        pygame.display.flip()
+        floor.append((time.thread_time() - start) * 1000)
+    pygame.display.quit()
+
+    app = App(config, spec, [Line(LIP_TEXT * 3, "happy")])
+    virtual = [0.0]
+    app._open_display()
+    app.audio = RecordingOutput(lambda: virtual[0])
+    app._start_speech(InlineWorker(app._voice_factory(), queue.Queue()), lambda: virtual[0])
+    from engine.lifecycle import LifecycleReporter
+    app.lifecycle = LifecycleReporter(lambda c, f: None, app.replies, False)
+    for line in app.say:
+        app._speak_locally(line)
+    app._toast_now("Client connected (1 connected)")
+    app.toasts.seconds = 1e9
+    times = []
+    for n in range(FRAMES + 60):
+        virtual[0] = n / 60
+        start = time.thread_time()
+        app.frame(virtual[0], 1 / 60)
+        pygame.display.flip()
+        if n >= 60:  # the first second synthesises and warms caches
+            times.append((time.thread_time() - start) * 1000)
+    speaking = app.scheduler.busy and bool(app.captions.subtitle) and bool(app.toasts.toasts)
+    pygame.quit()
+    return {"frame_ms_p50": percentile(times, 0.5), "frame_ms_p99": percentile(times, 0.99),
+            "floor_frame_ms_p50": percentile(floor, 0.5), "floor_frame_ms_p99": percentile(floor, 0.99),
+            "frames_measured_while_speaking": speaking}
+
+
+def part_synth_floor() -> dict:
+    """espeak-ng synthesising the sentence to memory, alone."""
+    from engine.config import VoiceConfig
+    from engine.tts_worker import EspeakSynthesizer
+
+    synthesizer = EspeakSynthesizer(VoiceConfig())
+    synthesizer.synthesize(SENTENCE)
+    times = []
+    for _ in range(LATENCY_REPEATS):
+        start = time.perf_counter()
+        synthesizer.synthesize(SENTENCE)
+        times.append((time.perf_counter() - start) * 1000)
+    return {"synth_floor_ms_p50": percentile(times, 0.5), "synth_floor_ms_p95": percentile(times, 0.95)}
+
+
+def part_latency() -> dict:
+    """From a frame arriving at the socket to its first audio handed to the mixer,
+    through the real App (live loop, threads, dummy audio device)."""
+    import dataclasses
+    import signal
+
+    import pygame
+    from websockets.sync.client import connect
+
+    import engine.link_session as link_session
+    import engine.playback as playback
+    from engine.app import App
+    from engine.character import load_character_spec
+    from engine.config import Config, LinkConfig
+
+    arrived: list[float] = []
+    played: list[float] = []
+    original_on_text = link_session.LinkSession.on_text
+    original_play = playback.AudioOutput.play
+
+    def on_text(self, frame):
+        arrived.append(time.perf_counter())
+        return original_on_text(self, frame)
+
+    def play(self, clip):
+        handed = original_play(self, clip)
+        played.append(time.perf_counter())
+        return handed
+
+    link_session.LinkSession.on_text = on_text
+    playback.AudioOutput.play = play
+    app = App(dataclasses.replace(Config(), link=LinkConfig(port=0)), load_character_spec(ROOT / "characters" / "default"))
+    results: dict = {}
+
+    def drive() -> None:
+        try:
+            while getattr(app, "link", None) is None or app.stats.frames < 30:
+                time.sleep(0.05)
+            with connect(app.link.url) as ws:
+                ws.recv(timeout=5)
+                for n in range(LATENCY_REPEATS + 3):
+                    arrived.clear()
+                    played.clear()
+                    ws.send(json.dumps({"text": SENTENCE, "role": "assistant", "id": f"l{n}"}))
+                    while True:
+                        reply = json.loads(ws.recv(timeout=30))
+                        if reply.get("type") == "tts_complete":
+                            break
+                    if n >= 3:  # the first few warm up espeak-ng and the caches
+                        results.setdefault("latencies", []).append((played[0] - arrived[0]) * 1000)
+                    time.sleep(0.1)
+        finally:
+            pygame.event.post(pygame.event.Event(pygame.QUIT))
+
+    thread = threading.Thread(target=drive)
+    thread.start()
+    app.run()
+    thread.join()
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    latencies = results["latencies"]
+    return {"latency_first_audio_ms_p50": percentile(latencies, 0.5),
+            "latency_first_audio_ms_p95": percentile(latencies, 0.95)}
+
+
+def part_lipsync() -> dict:
+    """Record mode on a text full of m/b/p, judged against the audio itself."""
+    import csv
+    import wave
+
+    import numpy as np
+
+    from engine.app import App, Line
+    from engine.character import load_character_spec
+    from engine.config import Config
+    from engine.recorder import record
+
+    out = Path(tempfile.mkdtemp(prefix="kuchipaku-lipsync-"))
+    fps = 60
+    record(App(Config(), load_character_spec(ROOT / "characters" / "default"), [Line(LIP_TEXT)]), out, fps,
+           save_frames=False)
+    with wave.open(str(out / "audio.wav")) as wav:
+        rate = wav.getframerate()
+        samples = np.frombuffer(wav.readframes(wav.getnframes()), "<i2").astype(np.float64) / 32768
+    step = rate // 100
+    steps = len(samples) // step
+    rms = np.sqrt((samples[: steps * step].reshape(steps, step) ** 2).mean(axis=1))
+    db = 20 * np.log10(np.maximum(rms, 1e-9))
+    rows = list(csv.DictReader((out / "timeline.csv").open(encoding="utf-8")))
+    # What is on screen at each 10 ms step: the latest frame drawn by then.
+    frame_at = np.minimum((np.arange(steps) * 0.01 * fps).astype(int), len(rows) - 1)
+    shapes = np.array([rows[i]["mouth_shape"] for i in frame_at])
+    openness = np.array([float(rows[i]["openness"]) for i in frame_at])
+    silent, voiced = db < -40, db > -30
+    closed = shapes == "closed"
+    # Lag (in 10 ms steps) of the mouth behind the sound that best lines them up.
+    lags = range(-20, 21)
+    a = (openness - openness.mean()) / (openness.std() or 1)
+    b = (rms - rms.mean()) / (rms.std() or 1)
+
+    def corr(lag: int) -> float:
+        if lag >= 0:
+            return float(np.dot(a[lag:], b[: len(b) - lag]))
+        return float(np.dot(a[: len(a) + lag], b[-lag:]))
+
+    best = max(lags, key=corr)
+    phonemes = list(csv.DictReader((out / "phonemes.csv").open(encoding="utf-8")))
+    bilabials = merge_releases(phonemes)
+    frame_times = np.array([float(r["time_s"]) for r in rows])
+    frame_shapes = [r["mouth_shape"] for r in rows]
+    closed_for = 0
+    for p in bilabials:
+        start, end = float(p["start_s"]), float(p["end_s"])
+        # Frames on screen at some moment of the phoneme: from the last one drawn before it starts.
+        first = max(0, int(np.searchsorted(frame_times, start, side="right")) - 1)
+        last = int(np.searchsorted(frame_times, end, side="left"))
+        if any(frame_shapes[i] == "closed" for i in range(first, max(first + 1, last))):
+            closed_for += 1
+    return {"av_offset_ms": best * 10,
+            "mouth_closed_on_silence": float((closed & silent).sum() / max(1, silent.sum())),
+            "mouth_open_on_voice": float((~closed & voiced).sum() / max(1, voiced.sum())),
+            "bilabial_closure": closed_for / max(1, len(bilabials)),
+            "bilabial_events": len(bilabials)}
+
+
+def merge_releases(phonemes: list[dict]) -> list[dict]:
+    """The m/b/p phonemes with their releases ("m~") folded back into them."""
+    out: list[dict] = []
+    for row in phonemes:
+        name = row["phoneme"].strip("'\",%=")
+        if name.endswith("~") and out and out[-1]["phoneme"] == name[:-1]:
+            out[-1] = {**out[-1], "end_s": row["end_s"]}
+        elif name in ("m", "b", "p"):
+            out.append({**row, "phoneme": name})
+    return out
+
+
+def part_ingest() -> dict:
+    """Legacy messages accepted per second from 50 clients on loopback, counted
+    by their acknowledgements (character.message.received), none lost; against
+    a bare websockets server that only parses the JSON and answers."""
+    config = write_config("link: {queue_limit: 100000, rate_per_s: 100000, rate_burst: 100000,\n"
+                          "       max_connections: 200, tts_complete: false}\nvoice: {engine: silent}\n")
+    port = free_port()
+    ours = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "--port", str(port), "--config", str(config),
+                             "--quiet"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        wait_port(port)
+        ours_rate = flood(f"ws://127.0.0.1:{port}/ws", "character.message.received")
+    finally:
+        ours.terminate()
+        ours.wait(10)
+    port = free_port()
+    bare = subprocess.Popen([sys.executable, __file__, "--bare-server", str(port)], stdin=subprocess.DEVNULL)
+    try:
+        wait_port(port)
+        bare_rate = flood(f"ws://127.0.0.1:{port}/ws", "ack")
+    finally:
+        bare.terminate()
+        bare.wait(10)
+    return {"ingest_msgs_per_s": ours_rate, "ingest_baseline_msgs_per_s": bare_rate}
+
+
+def bare_server(port: int) -> None:
+    from websockets.sync.server import serve
+
+    def handler(ws) -> None:
+        for frame in ws:
+            message = json.loads(frame)
+            ws.send(json.dumps({"type": "ack", "requestId": message.get("id")}))
+
+    with serve(handler, "127.0.0.1", port, compression=None) as server:
+        server.serve_forever()
+
+
+def flood(url: str, ack_type: str) -> float:
+    from websockets.sync.client import connect
+
+    barrier = threading.Barrier(INGEST_CLIENTS + 1)
+    counts: list[int] = []
+    finished: list[float] = []
+
+    def client(n: int) -> None:
+        with connect(url, open_timeout=30) as ws:
+            barrier.wait()
+            for m in range(INGEST_PER_CLIENT):
+                ws.send(json.dumps({"text": f"Line {m} from {n}", "role": "user", "id": f"{n}-{m}"}))
+            got = 0
+            while got < INGEST_PER_CLIENT:
+                reply = json.loads(ws.recv(timeout=60))
+                got += reply.get("type") == ack_type
+            counts.append(got)
+            finished.append(time.perf_counter())
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(INGEST_CLIENTS)]
+    for thread in threads:
+        thread.start()
+    barrier.wait()
+    start = time.perf_counter()
+    for thread in threads:
+        thread.join(120)
+    assert sum(counts) == INGEST_CLIENTS * INGEST_PER_CLIENT, "messages were lost"
+    return INGEST_CLIENTS * INGEST_PER_CLIENT / (max(finished) - start)
+
+
+def wait_port(port: int, timeout: float = 30) -> float:
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return time.perf_counter() - start
+        time.sleep(0.005)
+    raise TimeoutError(f"nothing listens on {port}")
+
+
+def part_startup() -> dict:
+    """Process start to the port accepting connections (the window is opened
+    first), and resident memory once started, at 1080p."""
+    config = write_config("window: {size: [1920, 1080]}\n")
+    startups, rss = [], []
+    for _ in range(5):
+        port = free_port()
+        started = time.perf_counter()
+        process = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "--port", str(port), "--config",
+                                    str(config), "--quiet"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+        try:
+            wait_port(port)
+            startups.append(time.perf_counter() - started)
+            time.sleep(1.0)
+            status = Path(f"/proc/{process.pid}/status").read_text()
+            rss.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024)
+        finally:
+            process.terminate()
+            process.wait(10)
+    return {"startup_s": statistics.median(startups), "rss_mb": statistics.median(rss)}
+
+
+PARTS = {"frames": part_frames, "synth_floor": part_synth_floor, "latency": part_latency,
+         "lipsync": part_lipsync, "ingest": part_ingest, "startup": part_startup}
+
+TARGETS = [
+    ("frame_ms_p99", lambda r: r["frame_ms_p99"] <= 1.5 * r["floor_frame_ms_p99"], "≤ 1.5 × floor_frame_ms_p99"),
+    ("latency_first_audio_ms_p95", lambda r: r["latency_first_audio_ms_p95"] <= r["synth_floor_ms_p95"] + 17,
+     "≤ synth_floor_ms_p95 + 17"),
+    ("av_offset_ms", lambda r: abs(r["av_offset_ms"]) <= 17, "|x| ≤ 17 (never > 40 late)"),
+    ("mouth_closed_on_silence", lambda r: r["mouth_closed_on_silence"] >= 0.95, "≥ 0.95"),
+    ("mouth_open_on_voice", lambda r: r["mouth_open_on_voice"] >= 0.85, "≥ 0.85"),
+    ("bilabial_closure", lambda r: r["bilabial_closure"] >= 0.8, "≥ 0.8"),
+    ("ingest_msgs_per_s", lambda r: r["ingest_msgs_per_s"] >= 5000 and
+     r["ingest_msgs_per_s"] >= 0.5 * r["ingest_baseline_msgs_per_s"], "≥ 5000 and ≥ 0.5 × baseline"),
+    ("rss_mb", lambda r: r["rss_mb"] <= 120, "≤ 120"),
+    ("startup_s", lambda r: r["startup_s"] <= 1.0, "≤ 1.0"),
+]
+FLOORS = {"frame_ms_p50": "floor_frame_ms_p50", "frame_ms_p99": "floor_frame_ms_p99",
+          "latency_first_audio_ms_p50": "synth_floor_ms_p50", "latency_first_audio_ms_p95": "synth_floor_ms_p95",
+          "ingest_msgs_per_s": "ingest_baseline_msgs_per_s"}
+
+
+def table(results: dict) -> str:
+    verdicts = {key: (check(results), target) for key, check, target in TARGETS}
+    lines = ["| key | value | floor | ratio | target | met |", "|---|---|---|---|---|---|"]
+    for key, value in results.items():
+        if key.startswith(("floor_", "synth_floor", "ingest_baseline")) or not isinstance(value, (int, float)) \
+                or isinstance(value, bool):
+            continue
+        floor_key = FLOORS.get(key)
+        floor = results.get(floor_key) if floor_key else None
+        ratio = f"{value / floor:.2f}" if floor else ""
+        met, target = verdicts.get(key, (None, ""))
+        lines.append(f"| `{key}` | {value:.3f} | {f'{floor:.3f}' if floor else ''} | {ratio} | {target} | "
+                     f"{'' if met is None else ('yes' if met else '**no**')} |")
+    for key in ("floor_frame_ms_p50", "floor_frame_ms_p99", "synth_floor_ms_p50", "synth_floor_ms_p95",
+                "ingest_baseline_msgs_per_s"):
+        lines.append(f"| `{key}` | {results[key]:.3f} | | | floor | |")
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    cpu = "?"
+    try:
+        cpu = re.search(r"model name\s*:\s*(.*)", Path("/proc/cpuinfo").read_text()).group(1)
+    except (OSError, AttributeError):
+        pass
+    return f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores ({cpu}), Python {platform.python_version()}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--part", choices=PARTS)
+    parser.add_argument("--bare-server", type=int)
+    parser.add_argument("--no-docs", action="store_true")
+    args = parser.parse_args()
+    if args.bare_server:
+        bare_server(args.bare_server)
+        return 0
+    if args.part:
+        print(json.dumps(PARTS[args.part]()))
+        return 0
+    results: dict = {}
+    started = time.perf_counter()
+    for name in PARTS:
+        done = subprocess.run([sys.executable, __file__, "--part", name], capture_output=True, text=True,
+                              timeout=300)
+        if done.returncode != 0:
+            print(f"part {name} failed:\n{done.stderr[-2000:]}", file=sys.stderr)
+            return 1
+        results.update(json.loads(done.stdout.strip().splitlines()[-1]))
+        print(f"  {name}: done", file=sys.stderr)
+    results = {key: (round(v, 4) if isinstance(v, float) else v) for key, v in results.items()}
+    output = table(results)
+    print(output)
+    print(f"\n{machine()}; {time.perf_counter() - started:.0f} s")
+    (ROOT / "bench" / "results.json").write_text(json.dumps({"machine": machine(), "results": results}, indent=2)
+                                                 + "\n", encoding="utf-8")
+    if not args.no_docs:
+        docs = ROOT / "docs" / "PERFORMANCE.md"
+        text = docs.read_text(encoding="utf-8")
+        start, end = "<!-- bench:start -->", "<!-- bench:end -->"
+        if start in text and end in text:
+            head, rest = text.split(start, 1)
+            tail = rest.split(end, 1)[1]
+            stamp = time.strftime("%Y-%m-%d")
+            docs.write_text(f"{head}{start}\nMeasured {stamp} on {machine()}.\n\n{output}\n{end}{tail}",
+                            encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
