@@ -46,7 +46,8 @@ class WakingQueue(queue.Queue):
 
     def put(self, item, block: bool = True, timeout: float | None = None) -> None:
         super().put(item, block, timeout)
-        self._wake.set()
+        if not self._wake.is_set():  # set() takes a lock; in a flood it is already set
+            self._wake.set()
 
 
 class Backlog:

@@ -82,9 +82,10 @@ class LinkSession:
                 ErrorCode.QUEUE_FULL, f"{self._backlog.limit} messages are already waiting; try again later",
                 parsed.event_id, parsed.event_type))
             return
-        log.info("link #%d: %s %s, role %s, emotion %s, %d characters%s", self.conn_id,
-                 parsed.event_type or "v1", message.block.value, ascii(message.role[:40]), message.emotion,
-                 len(message.text), f", request {message.lifecycle_id!r}" if message.lifecycle_id else "")
+        if log.isEnabledFor(logging.INFO):  # the hot path of a flood: format only what is shown
+            log.info("link #%d: %s %s, role %s, emotion %s, %d characters%s", self.conn_id,
+                     parsed.event_type or "v1", message.block.value, ascii(message.role[:40]), message.emotion,
+                     len(message.text), f", request {message.lifecycle_id!r}" if message.lifecycle_id else "")
         self._ack(parsed)
         if parsed.version == "1":
             for warning in parsed.warnings:

@@ -14,9 +14,9 @@ from engine.toasts import ToastBoard
 SUBTITLE_MAX_LINES = 3
 TEXT = (255, 255, 255)
 OUTLINE = (10, 10, 20)
-BOX = (16, 16, 28, 240)  # nearly opaque: a chroma key must not eat into it
+BOX = (16, 16, 28)  # opaque: a chroma key must not eat into it
 QUESTION = (255, 226, 140)
-LEVEL_COLOURS = {"info": (40, 40, 60, 225), "warning": (120, 80, 10, 235), "error": (140, 20, 30, 235)}
+LEVEL_COLOURS = {"info": (40, 40, 60), "warning": (120, 80, 10), "error": (140, 20, 30)}
 
 
 def outlined(font: pygame.font.Font, text: str, colour: tuple[int, int, int], width: int = 2) -> pygame.Surface:
@@ -32,17 +32,25 @@ def outlined(font: pygame.font.Font, text: str, colour: tuple[int, int, int], wi
     return surface
 
 
-def _box(lines: list[pygame.Surface], padding: int, fill: tuple[int, int, int, int], gap: int = 0,
+_KEY = (255, 0, 255)  # the corners outside a box's rounded rectangle; never drawn
+
+
+def _box(lines: list[pygame.Surface], padding: int, fill: tuple[int, ...], gap: int = 0,
          width: int = 0, centred: bool = False) -> pygame.Surface:
+    """An opaque rounded box holding ``lines``. Opaque with a colour key, in
+    the display's format: blitting it is a copy, not a per-pixel blend, which
+    matters at 1080p where every frame redraws it."""
     width = max(width, max(line.get_width() for line in lines) + 2 * padding)
     height = sum(line.get_height() for line in lines) + gap * (len(lines) - 1) + 2 * padding
-    surface = pygame.Surface((width, height), pygame.SRCALPHA)
-    pygame.draw.rect(surface, fill, surface.get_rect(), border_radius=min(14, padding + 4))
+    surface = pygame.Surface((width, height))
+    surface.fill(_KEY)
+    pygame.draw.rect(surface, fill[:3], surface.get_rect(), border_radius=min(14, padding + 4))
     y = padding
     for line in lines:
         surface.blit(line, ((width - line.get_width()) // 2 if centred else padding, y))
         y += line.get_height() + gap
-    return surface
+    surface.set_colorkey(_KEY, pygame.RLEACCEL)
+    return surface.convert() if pygame.display.get_surface() is not None else surface
 
 
 class Overlays:
@@ -68,7 +76,7 @@ class Overlays:
             if input_box.version != self._input_version:
                 self._input_version = input_box.version
                 label = self.small_font.render("> " + input_box.text + "|", True, TEXT)
-                self._input = _box([label], 10, (30, 30, 60, 245), width=int(self.window_size[0] * 0.6))
+                self._input = _box([label], 10, (30, 30, 60), width=int(self.window_size[0] * 0.6))
             assert self._input is not None
             target.blit(self._input, ((self.window_size[0] - self._input.get_width()) // 2,
                                       self.window_size[1] // 2 - self._input.get_height() // 2))
@@ -116,4 +124,4 @@ class Overlays:
             lines = [piece for line in captions.panel
                      for piece in wrap(line, panel_width, lambda s: self.mono_font.size(s)[0])][-12:]
             self._panel = _box([self.mono_font.render(line or " ", True, (220, 230, 255)) for line in lines],
-                               10, (8, 8, 16, 230), gap=2)
+                               10, (8, 8, 16), gap=2)

@@ -23,7 +23,8 @@ ACCEPTED_V2_EVENTS = ("session.hello", "ping", "chat.start", "chat.delta", "chat
 
 def iso_timestamp(moment: datetime) -> str:
     """2026-06-20T00:00:00.000Z, as the protocol's examples."""
-    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    moment = moment.astimezone(timezone.utc)
+    return f"{moment:%Y-%m-%dT%H:%M:%S}.{moment.microsecond // 1000:03d}Z"
 
 
 def _utc_now() -> datetime:

@@ -133,6 +133,10 @@ class SpeechScheduler:
         self._synth_timeout_s = synth_timeout_s
         self._notify = notify
         self._steps: collections.deque[_Step] = collections.deque()
+        # Kept beside the steps so that neither the prefetch nor ``busy`` has
+        # to walk a long queue (a flood of messages) on every call.
+        self._unrequested: collections.deque[_Speak] = collections.deque()
+        self._speech_queued = 0
         self._streams = StreamAssembler(stream_hold_s)
         self._uids = itertools.count(1)
         self._requested: set[int] = set()
@@ -165,8 +169,7 @@ class SpeechScheduler:
         if message.block is Block.START or not self._block_open:
             self._steps.append(_NewBlock())
             self._block_open = True
-        for sentence in sentences:
-            self._steps.append(_Speak(next(self._uids), sentence, book))
+        self._queue_speech(sentences, book)
         if not message.spoken and strip_tags(message.text):
             self._steps.append(_Show(message, book))
         self._steps.append(_MessageDone(book))
@@ -179,8 +182,15 @@ class SpeechScheduler:
         sentences = self._streams.flush(stream)
         if sentences:
             book = _Message(ref, True, counted=False)
-            self._steps.extend(_Speak(next(self._uids), sentence, book) for sentence in sentences)
+            self._queue_speech(sentences, book)
             self._steps.append(_MessageDone(book))
+
+    def _queue_speech(self, sentences: list[Sentence], book: _Message) -> None:
+        for sentence in sentences:
+            step = _Speak(next(self._uids), sentence, book)
+            self._steps.append(step)
+            self._unrequested.append(step)
+        self._speech_queued += len(sentences)
 
     def cancel(self, request_id: str | None) -> list[SpeechEvent]:
         """Drop ``request_id``'s speech (everything, when None), the sentence
@@ -206,11 +216,13 @@ class SpeechScheduler:
             if isinstance(step, _Speak):
                 self._requested.discard(step.uid)
                 self._ready.pop(step.uid, None)
+                self._speech_queued -= 1
             elif isinstance(step, _MessageDone):
                 if book.spoken:
                     events.append(SpeechEvent("speech_done", book.ref, cancelled=True))
                 events.extend(self._message_done(book, cancelled=True))
         self._steps = kept
+        self._unrequested = collections.deque(s for s in self._unrequested if not doomed(s.message))
         if self.state is State.WAITING:
             self.state = State.IDLE  # the next update() looks at the new head
         self._prefetch()
@@ -219,7 +231,7 @@ class SpeechScheduler:
     @property
     def busy(self) -> bool:
         """Speech is playing or waiting to be played."""
-        return self.state is not State.IDLE or any(isinstance(s, _Speak) for s in self._steps)
+        return self.state is not State.IDLE or self._speech_queued > 0
 
     @property
     def pending_steps(self) -> int:
@@ -245,6 +257,7 @@ class SpeechScheduler:
                     self.state = State.WAITING
                     return events
                 self._steps.popleft()
+                self._speech_queued -= 1
                 events.extend(started)
                 self._prefetch()
                 return events
@@ -291,16 +304,11 @@ class SpeechScheduler:
                 self._ready[result.uid] = result
 
     def _prefetch(self) -> None:
-        waiting = 0
-        for step in self._steps:
-            if not isinstance(step, _Speak):
-                continue
-            if step.uid not in self._requested:
-                self._requested.add(step.uid)
-                self._worker.submit(step.uid, step.sentence.text)
-            waiting += 1
-            if waiting >= PREFETCH:
-                return
+        """Keep PREFETCH sentences with the worker: asked for, not yet started."""
+        while self._unrequested and len(self._requested) < PREFETCH:
+            step = self._unrequested.popleft()
+            self._requested.add(step.uid)
+            self._worker.submit(step.uid, step.sentence.text)
 
     def _try_start(self, step: _Speak, now: float) -> list[SpeechEvent]:
         """Start the head sentence if its audio is ready, or if it is overdue."""

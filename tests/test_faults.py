@@ -89,11 +89,12 @@ def test_a_voice_fault_is_mimed_reported_and_the_stream_goes_on(fault):
             ws.recv(timeout=5)
             ws.send(json.dumps({"version": "2", "type": "chat.delta", "id": "e1", "requestId": "bad",
                                 "payload": {"text": f"This one will {fault}. Then this is fine."}}))
-            seen["bad"] = collect(ws, "bad", "character.speech.done")
+            seen["bad"] = collect(ws, "bad", "character.speech.error")
+            seen["toasts"] = [t.text for t in app.toasts.toasts]  # now: toasts fade after a few seconds
+            seen["bad"] += collect(ws, "bad", "character.speech.done")
             release.set()
             ws.send(json.dumps({"text": "Still speaking.", "role": "assistant", "id": "good"}))
             seen["good"] = collect(ws, "good", "character.speech.done")
-            seen["toasts"] = [t.text for t in app.toasts.toasts]
 
     app = run_app_with(lambda: FaultyVoice(release), drive)
     types = [f["type"] for f in seen["bad"]]
