@@ -2,6 +2,7 @@
 
     python main.py [--config config.yaml] [--character NAME] [--host H] [--port P]
                    [--fullscreen | --windowed] [--say TEXT [--emotion E]]
+    python main.py --new-character NAME | --check-character NAME [--out PATH]
 """
 from __future__ import annotations
 
@@ -32,6 +33,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--fps", type=int, help="frame rate for --record (default: window.fps)")
     parser.add_argument("--snapshot-dir", type=Path, help="save the first idle frame and the first speaking "
                                                          "frame there as PNG")
+    authoring = parser.add_mutually_exclusive_group()
+    authoring.add_argument("--new-character", metavar="NAME",
+                           help="create characters/NAME/ from a template, then exit")
+    authoring.add_argument("--check-character", metavar="NAME", help="validate characters/NAME/ and render every "
+                           "emotion x mouth shape x eyes to a contact sheet PNG, then exit")
+    parser.add_argument("--out", type=Path, metavar="PATH", help="where --check-character writes the contact sheet "
+                        "(default: characters/NAME/contact_sheet.png)")
     noise = parser.add_mutually_exclusive_group()
     noise.add_argument("-v", "--verbose", action="store_true", help="log every mouth and expression change")
     noise.add_argument("-q", "--quiet", action="store_true", help="log warnings and errors only")
@@ -48,6 +56,11 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger().handlers[0].addFilter(lambda record: record.name.startswith("kuchipaku")
                                               or record.levelno >= logging.WARNING)
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+
+    if args.new_character is not None or args.check_character is not None or args.out is not None:
+        from engine.character_tools import run_cli  # character authoring: no config, no window, no link
+
+        return run_cli(args.new_character, args.check_character, args.out, HERE / "characters")
 
     if args.record is not None:
         if not args.say:

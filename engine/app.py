@@ -10,7 +10,9 @@ in a frame waits on the network or on synthesis.
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
+import os
 import queue
 import random
 import signal
@@ -23,12 +25,12 @@ from typing import Callable
 
 import pygame
 
-from engine.blink import Blinker
 from engine.captions import Captions
 from engine.character import CharacterSpec
 from engine.config import Config
 from engine.expression import ExpressionState
 from engine.fonts import load_font, load_monospace
+from engine.hotkeys import HELP_LINES, TEST_LINE, action_for
 from engine.inbox import Backlog, Command, LinkNotice, Received, WakingQueue
 from engine.input_box import InputBox
 from engine.lifecycle import LifecycleReporter
@@ -37,11 +39,14 @@ from engine.link_server import LinkServer
 from engine.mouth import MouthAnimator
 from engine.overlays import Overlays
 from engine.playback import AudioOutput, PlaybackClock
+from engine.presence import Presence
 from engine.protocol import Block, Cancel, ChatMessage, Role
+from engine.reloader import Reloader
 from engine.replies import Replies
 from engine.speech_scheduler import SpeechEvent, SpeechScheduler
 from engine.stage import CharacterSprites, character_topleft, fit_scale
 from engine.toasts import ToastBoard
+from engine.validate import ConfigError
 from engine.tts_worker import EspeakSynthesizer, SynthesizerFactory, TtsWorker
 from engine.voices import make_synthesizer
 
@@ -77,9 +82,12 @@ class FrameStats:
 
 class App:
     def __init__(self, config: Config, character: CharacterSpec, say: list[Line] | None = None,
-                 snapshot_dir: Path | None = None, make_synthesizer: SynthesizerFactory | None = None) -> None:
+                 snapshot_dir: Path | None = None, make_synthesizer: SynthesizerFactory | None = None,
+                 config_path: Path | None = None, reapply: Callable[[Config], Config] = lambda c: c) -> None:
         self.config = config
         self.character = character
+        self.reloader = Reloader(config_path, character)
+        self._reapply = reapply
         self.say = say or []
         self.snapshot_dir = snapshot_dir
         self._make_synthesizer = make_synthesizer
@@ -92,10 +100,12 @@ class App:
         self.toasts = ToastBoard(config.overlays.toast_seconds)
         self.expression = ExpressionState(config.voice.neutral_after_s)
         self.mouth = MouthAnimator()
-        self.blinker = Blinker(random.Random())
+        self.presence = Presence(character.presence, random.Random())
+        self.help_visible = False
         self.input_box = InputBox()
         self.replies = Replies()
         self.fullscreen = config.window.fullscreen
+        self.borderless = config.window.borderless
         self._snapshots_taken: set[str] = set()
         self._captions_logged = -1
 
@@ -153,6 +163,9 @@ class App:
                  self.stats.frames, self.stats.worst_ms, time.perf_counter() - started)
 
     def _open_display(self) -> None:
+        position = self.config.window.position
+        if position is not None:  # read by SDL when the window is created
+            os.environ["SDL_VIDEO_WINDOW_POS"] = f"{position[0]},{position[1]}"
         try:
             pygame.display.init()
             pygame.font.init()
@@ -166,12 +179,15 @@ class App:
         if self.fullscreen:
             self.screen = pygame.display.set_mode((0, 0), pygame.FULLSCREEN)
         else:
-            self.screen = pygame.display.set_mode(self.config.window.size)
+            flags = pygame.NOFRAME if self.borderless else 0
+            self.screen = pygame.display.set_mode(self.config.window.size, flags)
 
     def _layout(self) -> None:
         """Everything that depends on the window size: sprites, fonts, overlays."""
         size = self.screen.get_size()
-        self.sprites = CharacterSprites(self.character, fit_scale(self.character.frame_size, size))
+        stage = self.config.stage
+        self.sprites = CharacterSprites(self.character, fit_scale(self.character.frame_size, size, stage.scale))
+        self.home = character_topleft(self.sprites.size, size, stage.anchor, stage.margin)
         settings = self.config.overlays
         font = load_font(settings.font, settings.size)
         small = load_font(settings.font, max(10, round(settings.size * 0.62)))
@@ -192,12 +208,13 @@ class App:
     # ---- the game loop ---------------------------------------------------------------
 
     def _loop(self) -> None:
-        period = 1.0 / self.config.window.fps
         last = next_frame = time.perf_counter()
         while not self.stop_requested.is_set():
+            period = 1.0 / self.config.window.fps
             now = time.perf_counter()
             dt, last = now - last, now
             self._handle_window_events()
+            self._reload(now)
             self.frame(now, dt)
             self._take_snapshots()
             pygame.display.flip()
@@ -212,14 +229,18 @@ class App:
         self._advance_speech(now)
         self._animate(now, dt)
         self.screen.fill(self.config.window.background)
-        self.sprites.draw(self.screen, character_topleft(self.sprites.size, self.screen.get_size(), now),
-                          self.expression.emotion, self.blinker.eyes_closed(now), self.mouth.shape)
-        self.overlays.draw(self.screen, self.captions, self.toasts, self.input_box)
+        dx, dy = self.presence.offset(now)
+        self.topleft = (self.home[0] + dx, self.home[1] + dy)
+        emotion, fading_from, fade = self.presence.crossfade(now)
+        self.sprites.draw(self.screen, self.topleft, emotion, self.presence.eyes_closed(now), self.mouth.shape,
+                          fading_from, fade)
+        self.overlays.draw(self.screen, self.captions, self.toasts, self.input_box,
+                           HELP_LINES if self.help_visible else None)
 
     def _advance_speech(self, now: float) -> None:
         self._drain_inbox(now)
         for event in self.scheduler.update(now):
-            self._on_speech_event(event)
+            self._on_speech_event(event, now)
 
     def _wait_until(self, deadline: float) -> None:
         """Sleep to the next frame, but wake for a message or finished audio
@@ -242,15 +263,62 @@ class App:
                 if line:
                     self._send_typed_line(line)
             elif event.type == pygame.KEYDOWN:
-                if event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
-                    self.input_box.open()
-                elif event.key == pygame.K_h:
-                    self.overlays.visible = not self.overlays.visible
-                    log.info("overlays %s", "shown" if self.overlays.visible else "hidden")
-                elif event.key == pygame.K_F11:
-                    self.fullscreen = not self.fullscreen
-                    self._set_mode()
-                    self._layout()
+                self._hotkey(action_for(event.key))
+
+    def _hotkey(self, action: str | None) -> None:
+        now = time.perf_counter()
+        if action is None:
+            return
+        log.info("key: %s", action)
+        if action == "input":
+            self.input_box.open()
+        elif action == "overlays":
+            self.overlays.visible = not self.overlays.visible
+        elif action == "help":
+            self.help_visible = not self.help_visible
+        elif action in ("fullscreen", "borderless"):
+            if action == "fullscreen":
+                self.fullscreen = not self.fullscreen
+            else:
+                self.borderless, self.fullscreen = not self.borderless, False
+            self._set_mode()
+            self._layout()
+        elif action == "cancel":
+            for speech_event in self.scheduler.cancel(None):
+                self.lifecycle.report(speech_event)
+            self.mouth.reset()
+        elif action == "test_line":
+            self._speak_locally(Line(TEST_LINE, self.expression.emotion))
+        elif action == "reload":
+            self._reload(now, forced=True)
+        elif action.startswith("emotion:"):
+            self.expression.speaking(action.split(":", 1)[1])
+
+    def _reload(self, now: float, forced: bool = False) -> None:
+        """Apply edits to the config and character files; keep the old ones if broken."""
+        if not forced and not self.reloader.changed(now):
+            return
+        try:
+            loaded = self.reloader.load(self.config, self._reapply)
+        except ConfigError as err:
+            log.warning("reload failed, keeping what was loaded: %s", err)
+            self._toast_now(f"Not reloaded: {err}", "error")
+            return
+        restart_needed = [name for name in ("link", "voice") if getattr(loaded.config, name) != getattr(self.config,
+                                                                                                       name)]
+        window_changed = loaded.config.window != self.config.window
+        self.config = dataclasses.replace(loaded.config, link=self.config.link, voice=self.config.voice)
+        self.character = loaded.character
+        self.presence.config = self.presence.blinker.config = loaded.character.presence
+        self.toasts.seconds = self.config.overlays.toast_seconds
+        if window_changed:
+            self.fullscreen, self.borderless = self.config.window.fullscreen, self.config.window.borderless
+            self._set_mode()
+        pygame.display.set_caption(f"kuchipaku - {self.character.name}")
+        self._layout()
+        log.info("reloaded %s and character %s", self.reloader.config_path or "(no config file)", self.character.name)
+        self._toast_now("Reloaded" + (f" ({' and '.join(restart_needed)} settings apply after a restart)"
+                                      if restart_needed else ""))
 
     def _send_typed_line(self, line: str) -> None:
         """Client mode: the line goes to the server as a viewer's chat message,
@@ -290,9 +358,10 @@ class App:
             self.captions.show(Role.PLAIN, "error", event.message)
             self._toast_now("The bot reported an error", "error")
 
-    def _on_speech_event(self, event: SpeechEvent) -> None:
+    def _on_speech_event(self, event: SpeechEvent, now: float) -> None:
         self.lifecycle.report(event)
         if event.kind == "sentence_started":
+            self.presence.sentence_started(now)
             log.info("speaking (%s, %s, %.2f s%s): %r", event.emotion,
                      "audible" if event.audible else "silent", event.extra["duration_s"],
                      f", peak {event.extra['peak_dbfs']} dBFS" if event.extra["peak_dbfs"] is not None else "",
@@ -309,7 +378,7 @@ class App:
         # sound of the middle of that period, not of its first instant.
         lead = 0.5 / self.config.window.fps
         self.mouth.update(self.clock.level(lead), dt, self.clock.viseme(lead))
-        self.expression.update(now, self.scheduler.busy)
+        self.presence.set_emotion(self.expression.update(now, self.scheduler.busy), now)
         self.toasts.expire(now)
         after = (self.mouth.shape, self.expression.emotion)
         if after[0] != before[0]:

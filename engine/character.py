@@ -2,7 +2,8 @@
 
 The YAML names each sheet's file, frame size and grid (frames are numbered row
 by row from 0) and, per emotion, which frame is the body, the open and closed
-eyes, and each mouth shape. The stage draws body, then eyes, then mouth, so a
+eyes, and each mouth shape; an optional ``presence:`` section tunes blinking,
+breathing, bounce and cross-fades (engine.presence). The stage draws body, then eyes, then mouth, so a
 new character needs only new files, no code.
 """
 from __future__ import annotations
@@ -14,8 +15,9 @@ from typing import Any
 
 import yaml
 
+from engine.presence import PresenceConfig
 from engine.protocol import EMOTIONS
-from engine.validate import ConfigError, Invalid, int_pair, integer, text
+from engine.validate import ConfigError, Invalid, build, int_pair, integer, text
 
 SHEETS = ("body", "eyes", "mouths")
 EYE_STATES = ("open", "closed")
@@ -60,6 +62,7 @@ class CharacterSpec:
     frame_size: tuple[int, int]
     sheets: dict[str, SheetSpec]
     emotions: dict[str, EmotionFrames]
+    presence: PresenceConfig = PresenceConfig()
 
 
 def png_size(path: Path) -> tuple[int, int]:
@@ -114,7 +117,8 @@ def load_character_spec(folder: Path) -> CharacterSpec:
         if key not in EMOTIONS:
             raise ConfigError(reader.file, f"emotions.{key}", "one of " + ", ".join(EMOTIONS))
     emotions = {emotion: _read_emotion(reader, emotion, emotions_data, sheets) for emotion in EMOTIONS}
-    return CharacterSpec(name, folder, frame_size, sheets, emotions)
+    presence = build(PresenceConfig, data.get("presence"), reader.file, "presence.")
+    return CharacterSpec(name, folder, frame_size, sheets, emotions, presence)
 
 
 def _read_sheet(reader: _Reader, folder: Path, sheet: str, sheets_data: dict) -> SheetSpec:

@@ -8,8 +8,8 @@ from typing import Any
 
 import yaml
 
-from engine.validate import (ConfigError, boolean, build, color, int_pair, integer, number, section, setting,
-                             string_list, text)
+from engine.validate import (ConfigError, boolean, build, color, int_pair, integer, number, optional, section,
+                             setting, string_list, text)
 
 EMOTIONS = ("neutral", "happy", "sad", "angry", "relaxed", "surprised")
 VOICE_ENGINES = ("espeak-ng", "openjtalk", "auto", "silent")
@@ -54,9 +54,19 @@ class LinkConfig:
 @dataclass(frozen=True)
 class WindowConfig:
     size: tuple[int, int] = setting((1280, 720), int_pair(64, 16384))
+    position: tuple[int, int] | None = setting(None, optional(int_pair(-32768, 32767, "[x, y]")))
+    borderless: bool = setting(False, boolean())
     fullscreen: bool = setting(False, boolean())
     fps: int = setting(60, integer(1, 480))
     background: tuple[int, int, int] = setting((0, 255, 0), color())
+
+
+@dataclass(frozen=True)
+class StageConfig:
+    scale: float = setting(1.0, number(0.1, 4.0))
+    anchor: str = setting("bottom-center", text(("bottom-center", "bottom-left", "bottom-right", "center", "top-left",
+                                                 "top-right")))
+    margin: tuple[int, int] = setting((0, 0), int_pair(0, 16384, "[x, y]"))
 
 
 @dataclass(frozen=True)
@@ -85,6 +95,7 @@ class Config:
     character: str = setting("default", text(pattern=r"[A-Za-z0-9_-]+", meaning="a character folder name"))
     link: LinkConfig = section(LinkConfig)
     window: WindowConfig = section(WindowConfig)
+    stage: StageConfig = section(StageConfig)
     voice: VoiceConfig = section(VoiceConfig)
     overlays: OverlayConfig = section(OverlayConfig)
     source: str = dataclasses.field(default="(defaults)", compare=False)

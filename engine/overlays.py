@@ -69,9 +69,16 @@ class Overlays:
         self._panel: pygame.Surface | None = None
         self._toasts: list[pygame.Surface] = []
         self._input_version = -1
+        self._help: pygame.Surface | None = None
         self._input: pygame.Surface | None = None
 
-    def draw(self, target: pygame.Surface, captions: Captions, toasts: ToastBoard, input_box: InputBox) -> None:
+    def draw(self, target: pygame.Surface, captions: Captions, toasts: ToastBoard, input_box: InputBox,
+             help_lines: list[str] | None = None) -> None:
+        if help_lines:  # drawn even with overlays hidden: the streamer asked for it
+            if self._help is None:
+                rendered = [self.small_font.render(line, True, TEXT) for line in ["Keys", *help_lines]]
+                self._help = _box(rendered, 16, (20, 20, 40), gap=4)
+            target.blit(self._help, ((self.window_size[0] - self._help.get_width()) // 2, 40))
         if input_box.active:  # drawn even with overlays hidden: the streamer is typing
             if input_box.version != self._input_version:
                 self._input_version = input_box.version

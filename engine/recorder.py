@@ -6,7 +6,8 @@ rate, with no real-time clock and no audio device.
 It drives the same App as the live window (``App.frame``), with a virtual
 clock, a worker that synthesises on the spot, and an "audio device" that
 writes down when each clip starts. Out come the frames as PNG, the exact audio
-as audio.wav, timeline.csv (frame, time, mouth shape, openness, expression),
+as audio.wav, timeline.csv (frame, time, mouth shape, openness, expression,
+where the character stands, how far an expression cross-fade has come),
 phonemes.csv (each phoneme's time and mouth shape, from espeak-ng), and
 out.mp4 when ffmpeg is installed.
 """
@@ -27,7 +28,7 @@ import numpy as np
 import pygame
 
 from engine.audio_clip import AudioClip
-from engine.blink import Blinker
+from engine.presence import Presence
 from engine.lifecycle import LifecycleReporter
 from engine.playback import MIXER_RATE
 from engine.speech_scheduler import State
@@ -124,7 +125,7 @@ def record(app, out_dir: Path, fps: int | None = None, save_frames: bool = True)
     frames_dir.mkdir()
     virtual = [0.0]
     now = lambda: virtual[0]  # noqa: E731
-    app.blinker = Blinker(random.Random(0))  # the same blinks in every recording
+    app.presence = Presence(app.character.presence, random.Random(0))  # the same blinks in every recording
     app._open_display()
     app.audio = output = RecordingOutput(now)
     app._start_speech(InlineWorker(app._voice_factory(), queue.Queue()), now)
@@ -139,8 +140,9 @@ def record(app, out_dir: Path, fps: int | None = None, save_frames: bool = True)
             app.frame(virtual[0], 1.0 / fps if count else 0.0)
             if save_frames:
                 pygame.image.save(app.screen, str(frames_dir / f"frame_{count:05d}.png"))
-            rows.append((count, f"{virtual[0]:.4f}", app.mouth.shape, f"{app.mouth.openness:.4f}",
-                         app.expression.emotion))
+            emotion, fading_from, fade = app.presence.crossfade(virtual[0])
+            rows.append((count, f"{virtual[0]:.4f}", app.mouth.shape, f"{app.mouth.openness:.4f}", emotion,
+                         app.topleft[0], app.topleft[1], f"{fade:.3f}"))
             count += 1
             idle = app.scheduler.state is State.IDLE and not app.scheduler.pending_steps
             if idle and virtual[0] >= output.end_s + TAIL_S:
@@ -155,7 +157,7 @@ def record(app, out_dir: Path, fps: int | None = None, save_frames: bool = True)
         wav.writeframes(output.mix(seconds).tobytes())
     with (out_dir / "timeline.csv").open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["frame", "time_s", "mouth_shape", "openness", "expression"])
+        writer.writerow(["frame", "time_s", "mouth_shape", "openness", "expression", "x", "y", "crossfade"])
         writer.writerows(rows)
     with (out_dir / "phonemes.csv").open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)

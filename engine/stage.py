@@ -5,14 +5,11 @@ window. Drawing a frame is three blits, nothing is allocated per frame.
 """
 from __future__ import annotations
 
-import math
-
 import pygame
 
 from engine.character import CharacterSpec, SheetSpec
 
-BREATH_PERIOD_S = 3.6
-BREATH_PIXELS = 3.0
+ANCHORS = ("bottom-center", "bottom-left", "bottom-right", "center", "top-left", "top-right")
 
 
 class CharacterSprites:
@@ -25,6 +22,8 @@ class CharacterSprites:
             self._frames[name] = self._cut(sheet, scale)
             self._offsets[name] = (round(sheet.position[0] * scale), round(sheet.position[1] * scale))
         self.size = (round(spec.frame_size[0] * scale), round(spec.frame_size[1] * scale))
+        # For cross-fades: the incoming expression is composed here, then blended.
+        self._scratch = pygame.Surface(self.size, pygame.SRCALPHA)
 
     @staticmethod
     def _cut(sheet: SheetSpec, scale: float) -> list[pygame.Surface]:
@@ -36,7 +35,20 @@ class CharacterSprites:
         return [pygame.transform.smoothscale(frame, size) for frame in frames]
 
     def draw(self, target: pygame.Surface, topleft: tuple[int, int], emotion: str,
-             eyes_closed: bool, mouth_shape: str) -> None:
+             eyes_closed: bool, mouth_shape: str, fading_from: str | None = None, fade: float = 1.0) -> None:
+        """Body, eyes, mouth; during a cross-fade, ``fading_from``'s face under
+        ``emotion``'s at opacity ``fade``."""
+        if fading_from is None or fading_from == emotion or fade >= 1.0:
+            self._compose(target, topleft, emotion, eyes_closed, mouth_shape)
+            return
+        self._compose(target, topleft, fading_from, eyes_closed, mouth_shape)
+        self._scratch.fill((0, 0, 0, 0))
+        self._compose(self._scratch, (0, 0), emotion, eyes_closed, mouth_shape)
+        self._scratch.set_alpha(round(255 * fade))
+        target.blit(self._scratch, topleft)
+
+    def _compose(self, target: pygame.Surface, topleft: tuple[int, int], emotion: str, eyes_closed: bool,
+                 mouth_shape: str) -> None:
         frames = self.spec.emotions[emotion]
         x, y = topleft
         target.blit(self._frames["body"][frames.body], (x, y))
@@ -46,14 +58,21 @@ class CharacterSprites:
         target.blit(self._frames["mouths"][frames.mouth_frame(mouth_shape)], (x + mx, y + my))
 
 
-def fit_scale(frame_size: tuple[int, int], window_size: tuple[int, int]) -> float:
-    """Shrink a character that would not fit; never enlarge (it would blur)."""
-    return min(1.0, window_size[0] / frame_size[0], window_size[1] * 0.98 / frame_size[1])
+def fit_scale(frame_size: tuple[int, int], window_size: tuple[int, int], wanted: float = 1.0) -> float:
+    """``wanted`` (stage.scale), shrunk if the character would not fit the window."""
+    return min(wanted, window_size[0] / frame_size[0], window_size[1] * 0.98 / frame_size[1])
 
 
-def character_topleft(sprite_size: tuple[int, int], window_size: tuple[int, int], now: float) -> tuple[int, int]:
-    """Bottom-centre of the window, breathing slowly."""
-    bob = BREATH_PIXELS * (0.5 - 0.5 * math.cos(2 * math.pi * now / BREATH_PERIOD_S))
-    x = (window_size[0] - sprite_size[0]) // 2
-    y = window_size[1] - sprite_size[1] + round(bob)
+def character_topleft(sprite_size: tuple[int, int], window_size: tuple[int, int], anchor: str = "bottom-center",
+                      margin: tuple[int, int] = (0, 0)) -> tuple[int, int]:
+    """Where the character stands: at ``anchor`` of the window, ``margin``
+    pixels in from its edges (for example bottom-right over gameplay)."""
+    width, height = window_size
+    w, h = sprite_size
+    mx, my = margin
+    vertical, _, horizontal = anchor.partition("-")
+    if anchor == "center":
+        vertical, horizontal = "center", "center"
+    x = {"left": mx, "right": width - w - mx}.get(horizontal, (width - w) // 2)
+    y = {"top": my, "bottom": height - h - my}.get(vertical, (height - h) // 2)
     return x, y

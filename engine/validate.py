@@ -108,6 +108,18 @@ def color() -> Check:
     return check
 
 
+def optional(check: Check) -> Check:
+    """``check``, or null."""
+    def checked(value: Any) -> Any:
+        if value is None:
+            return None
+        try:
+            return check(value)
+        except Invalid as bad:
+            raise Invalid(bad.expected + ", or null") from None
+    return checked
+
+
 def setting(default: Any, check: Check) -> Any:
     """A dataclass field whose YAML value is validated by ``check``."""
     return dataclasses.field(default=default, metadata={"check": check})

@@ -108,9 +108,38 @@ def resample(samples: np.ndarray, from_rate: int, to_rate: int, zero_crossings: 
 
 
 def to_int16(samples: np.ndarray, volume: float = 1.0) -> np.ndarray:
-    """float samples on the int16 scale to int16, scaled by ``volume`` and
-    clipped rather than wrapped (a wrap would be a loud click)."""
-    return np.clip(np.round(np.asarray(samples, dtype=np.float64) * volume), -32768, 32767).astype(np.int16)
+    """float samples on the int16 scale to int16, scaled by ``volume``.
+
+    Open JTalk sometimes renders a sentence louder than full scale (peaks of
+    34314 for "こんにちは。今日はいい天気ですね。", 40705 at speed 2); clipping
+    would crackle and a plain cast would wrap into loud clicks, so such a
+    sentence is turned down as a whole to peak at -0.5 dBFS. Others are left
+    as they are, so sentences keep their loudness.
+    """
+    scaled = np.asarray(samples, dtype=np.float64) * volume
+    peak = float(np.max(np.abs(scaled))) if len(scaled) else 0.0
+    if peak > 32767:
+        scaled *= 32767 * 10 ** (-0.5 / 20) / peak
+    return np.clip(np.round(scaled), -32768, 32767).astype(np.int16)
+
+
+def trim_silence(samples: np.ndarray, rate: int, lead_s: float = 0.03, tail_s: float = 0.3,
+                 threshold_dbfs: float = -45.0) -> np.ndarray:
+    """``samples`` without the silence at either end beyond ``lead_s`` and ``tail_s``.
+
+    Open JTalk pads every sentence with about 0.3-0.4 s of silence at each end.
+    Left in, each sentence would start that much after its subtitle and the
+    mouth would wait for it, and two sentences would sit 0.7 s apart. espeak-ng
+    starts sounding within 30 ms and ends with a 0.3 s pause: trimmed to
+    the same, both voices keep the same rhythm. The cut falls where the signal
+    is below ``threshold_dbfs``, so it makes no click.
+    """
+    loud = np.flatnonzero(np.abs(samples.astype(np.int32)) > 32768 * 10 ** (threshold_dbfs / 20))
+    if not len(loud):
+        return samples
+    start = max(0, int(loud[0]) - round(lead_s * rate))
+    stop = min(len(samples), int(loud[-1]) + 1 + round(tail_s * rate))
+    return samples[start:stop]
 
 
 # ---- Open JTalk ---------------------------------------------------------------------
@@ -149,7 +178,8 @@ class OpenJTalkSynthesizer:
     """Japanese speech with pyopenjtalk-plus, as 22050 Hz int16 mono clips.
 
     pyopenjtalk returns float64 samples at 48 kHz, already on the int16 scale
-    (peaks around 25000); they are resampled to the mixer's rate and rounded.
+    (peaks around 25000); they are resampled to the mixer's rate, rounded, and
+    the long silences Open JTalk puts around each sentence are cut short.
     The clip has no visemes (Open JTalk does not report phoneme times through
     pyopenjtalk), so the mouth follows the loudness envelope alone.
     """
@@ -171,7 +201,7 @@ class OpenJTalkSynthesizer:
         wave = np.asarray(wave, dtype=np.float64).ravel()
         if not len(wave):
             raise SynthesisError("openjtalk produced no samples")
-        samples = to_int16(resample(wave, int(rate), MIXER_RATE), self._volume)
+        samples = trim_silence(to_int16(resample(wave, int(rate), MIXER_RATE), self._volume), MIXER_RATE)
         return clip_from_samples(samples, MIXER_RATE)
 
 
@@ -223,12 +253,14 @@ class AutoSynthesizer:
         if mostly_japanese(text):
             if self._japanese is not None:
                 self.last_engine = OPENJTALK
+                log.debug("auto voice: openjtalk for this sentence")
                 return self._japanese.synthesize(text)
             self._warn_no_japanese_voice()
         if self._espeak is None:
             raise SynthesisError(f"espeak-ng is unavailable ({self._espeak_problem}), and this sentence is not "
                                  "mostly Japanese")
         self.last_engine = ESPEAK
+        log.debug("auto voice: espeak-ng for this sentence")
         return self._espeak.synthesize(text)
 
     def _warn_no_japanese_voice(self) -> None:

@@ -3,7 +3,6 @@ from __future__ import annotations
 import numpy as np
 
 from engine.audio_clip import STEP_S, clip_from_samples, clip_from_text
-from engine.blink import Blinker
 from engine.expression import ExpressionState
 from engine.mouth import MouthAnimator
 from engine.playback import PlaybackClock
@@ -86,23 +85,6 @@ def test_expression_returns_to_neutral_after_the_delay():
     assert state.update(11.0, busy=False) == "happy"
     assert state.update(12.4, busy=False) == "happy"
     assert state.update(12.6, busy=False) == "neutral"
-
-
-def test_blinks_are_short_and_spaced():
-    import random
-
-    blinker = Blinker(random.Random(7))
-    steps = [blinker.eyes_closed(i * 0.01) for i in range(6000)]  # 60 s
-    runs, run = [], 0
-    for closed in steps:
-        if closed:
-            run += 1
-        elif run:
-            runs.append(run)
-            run = 0
-    assert 8 <= len(runs) <= 30
-    assert all(10 <= r <= 16 for r in runs)  # about 150 ms each
-    assert STEP_S == 0.01
 
 
 def test_phonemes_map_to_five_mouth_shapes():
