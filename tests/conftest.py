@@ -89,3 +89,36 @@ def program(tmp_path):
     yield start
     for running in started:
         running.kill()
+
+
+def run_app(app, drive):
+    """Run ``app`` here (pygame wants the main thread) while ``drive(app)`` runs
+    on another thread; the window is closed when ``drive`` returns or fails."""
+    import signal
+    import threading
+
+    import pygame
+
+    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    failure: list[BaseException] = []
+
+    def driver() -> None:
+        try:
+            wait_for(lambda: getattr(app, "link", None) is not None and app.stats.frames > 2, what="the app")
+            drive(app)
+        except BaseException as err:  # reported in the test's own thread below
+            failure.append(err)
+        finally:
+            pygame.event.post(pygame.event.Event(pygame.QUIT))
+
+    thread = threading.Thread(target=driver)
+    thread.start()
+    try:
+        assert app.run() == 0
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
+        thread.join(30)
+    if failure:
+        raise failure[0]
+    return app

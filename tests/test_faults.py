@@ -10,12 +10,11 @@ import socket
 import threading
 import time
 
-import pygame
 import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
-from conftest import ROOT, wait_for
+from conftest import ROOT, run_app, wait_for
 from engine.app import App
 from engine.character import load_character_spec
 from engine.config import Config, LinkConfig
@@ -41,32 +40,9 @@ class FaultyVoice:
 
 
 def run_app_with(voice_factory, drive) -> App:
-    """Run the App here (it needs the main thread) while ``drive(app)`` runs on another thread."""
     config = dataclasses.replace(Config(), link=LinkConfig(port=0))
     app = App(config, load_character_spec(ROOT / "characters" / "default"), make_synthesizer=voice_factory)
-    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
-    failure: list[BaseException] = []
-
-    def driver() -> None:
-        try:
-            wait_for(lambda: getattr(app, "link", None) is not None and app.stats.frames > 2, what="the app")
-            drive(app)
-        except BaseException as err:  # reported in the test's own thread below
-            failure.append(err)
-        finally:
-            pygame.event.post(pygame.event.Event(pygame.QUIT))
-
-    thread = threading.Thread(target=driver)
-    thread.start()
-    try:
-        assert app.run() == 0
-    finally:
-        for sig, handler in handlers.items():
-            signal.signal(sig, handler)
-        thread.join(30)
-    if failure:
-        raise failure[0]
-    return app
+    return run_app(app, drive)
 
 
 def collect(ws, request_id: str, last: str) -> list[dict]:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.audio_clip import STEP_S, clip_from_samples, clip_from_text
+from engine.audio_clip import clip_from_samples, clip_from_text
 from engine.expression import ExpressionState
 from engine.mouth import MouthAnimator
 from engine.playback import PlaybackClock

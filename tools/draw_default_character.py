@@ -913,8 +913,7 @@ def draw_mouth(emotion: str, shape: str) -> pygame.Surface:
     part = Part(cv, outline=1.6, color=MOUTH_LINE)
     part.add(opening, MOUTH_IN)
     xs = [p[0] for p in opening]
-    ys = [p[1] for p in opening]
-    x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+    x0, x1 = min(xs), max(xs)
     mx, w = (x0 + x1) / 2, x1 - x0
     h = thick
     yb = max(p[1] for p in opening if abs(p[0] - mx) < 4)  # bottom at the centre
