@@ -192,9 +192,22 @@ class App:
         font = load_font(settings.font, settings.size)
         small = load_font(settings.font, max(10, round(settings.size * 0.62)))
         self.overlays = Overlays(size, font, small, load_monospace(max(10, round(settings.size * 0.55)), small),
-                                 settings.toasts)
+                                 settings)
+        self._open_subtitle_window()
         self.overlays.visible = settings.enabled
         self.captions.version += 1  # re-render captions for the new size
+
+    def _open_subtitle_window(self) -> None:
+        """overlays.subtitles: window puts the subtitles in a window of their
+        own ("kuchipaku subtitles"), so OBS can capture them as a separate source."""
+        wanted = self.config.overlays.subtitles == "window"
+        window = getattr(self, "subtitle_window", None)
+        if window is not None and (not wanted or window.size != self.config.overlays.subtitle_window_size):
+            window.destroy()
+            window = None
+        if wanted and window is None:
+            window = pygame.Window("kuchipaku subtitles", self.config.overlays.subtitle_window_size)
+        self.subtitle_window = window
 
     def _speak_locally(self, line: Line) -> None:
         """A line from the command line or the input box: no sender to answer."""
@@ -218,6 +231,9 @@ class App:
             self.frame(now, dt)
             self._take_snapshots()
             pygame.display.flip()
+            if self.subtitle_window is not None:
+                self.overlays.draw_subtitle_window(self.subtitle_window.get_surface(), self.captions)
+                self.subtitle_window.flip()
             self.stats.record(time.perf_counter() - now)
             next_frame = max(next_frame + period, time.perf_counter())  # a late frame is not caught up
             self._wait_until(next_frame)
@@ -258,6 +274,13 @@ class App:
         for event in pygame.event.get():
             if event.type == pygame.QUIT:
                 self.stop_requested.set()
+            elif event.type == pygame.WINDOWCLOSE:
+                # With two windows SDL sends no QUIT for the first one closed.
+                if self.subtitle_window is not None and getattr(event, "window", None) == self.subtitle_window:
+                    self.subtitle_window.destroy()
+                    self.subtitle_window = None
+                else:
+                    self.stop_requested.set()
             elif self.input_box.active and event.type in (pygame.KEYDOWN, pygame.TEXTINPUT):
                 line = self.input_box.handle(event)
                 if line:
@@ -378,6 +401,12 @@ class App:
         # sound of the middle of that period, not of its first instant.
         lead = 0.5 / self.config.window.fps
         self.mouth.update(self.clock.level(lead), dt, self.clock.viseme(lead))
+        clip = self.clock.clip
+        if self.config.overlays.karaoke and clip is not None and self.captions.subtitle_sentences:
+            sentence = self.captions.subtitle_sentences[-1]
+            self.captions.reveal(clip.revealed(self.clock.position() + lead, len(sentence)))
+        else:
+            self.captions.reveal(None)
         self.presence.set_emotion(self.expression.update(now, self.scheduler.busy), now)
         self.toasts.expire(now)
         after = (self.mouth.shape, self.expression.emotion)
@@ -385,8 +414,8 @@ class App:
             log.debug("mouth %s", after[0])
         if after[1] != before[1]:
             log.info("expression %s", after[1])
-        if self.captions.version != self._captions_logged:
-            self._captions_logged = self.captions.version
+        if self.captions.text_version != self._captions_logged:
+            self._captions_logged = self.captions.text_version
             if self.captions.subtitle:
                 log.info("subtitle: %r", self.captions.subtitle)
 

@@ -27,6 +27,7 @@ class AudioClip:
     envelope: np.ndarray        # float32, 0..1, one value per STEP_S
     duration_s: float
     visemes: VisemeTrack | None = None  # mouth shapes from the voice's phoneme events, when it gives them
+    words: tuple[tuple[float, int], ...] = ()  # (start, characters of the text up to that word's end)
 
     @property
     def audible(self) -> bool:
@@ -38,6 +39,21 @@ class AudioClip:
         if position_s < 0 or index >= len(self.envelope):
             return 0.0
         return float(self.envelope[index])
+
+    def revealed(self, position_s: float, length: int) -> int:
+        """Karaoke: how many characters of the text have been spoken by
+        ``position_s`` — to the end of the word sounding, or in proportion to
+        time when the voice gave no word positions."""
+        if position_s >= self.duration_s:
+            return length
+        if not self.words:
+            return min(length, max(0, round(length * position_s / max(self.duration_s, 1e-6))))
+        shown = 0
+        for start, end in self.words:
+            if start > position_s:
+                break
+            shown = end
+        return min(length, shown)
 
     def viseme_at(self, position_s: float) -> str | None:
         if self.visemes is None or position_s < 0 or position_s >= self.duration_s:
@@ -69,11 +85,12 @@ def rms_dbfs(samples: np.ndarray, sample_rate: int) -> np.ndarray:
     return 20 * np.log10(np.maximum(rms, 1e-6))
 
 
-def clip_from_samples(samples: np.ndarray, sample_rate: int, visemes: VisemeTrack | None = None) -> AudioClip:
+def clip_from_samples(samples: np.ndarray, sample_rate: int, visemes: VisemeTrack | None = None,
+                      words: tuple[tuple[float, int], ...] = ()) -> AudioClip:
     samples = np.ascontiguousarray(samples, dtype=np.int16)
     levels = rms_dbfs(samples, sample_rate)
     envelope = np.clip((levels - QUIET_DB) / (LOUD_DB - QUIET_DB), 0.0, 1.0).astype(np.float32)
-    return AudioClip(samples, sample_rate, envelope, len(samples) / sample_rate, visemes)
+    return AudioClip(samples, sample_rate, envelope, len(samples) / sample_rate, visemes, words)
 
 
 def _is_cjk(char: str) -> bool:

@@ -31,18 +31,41 @@ class Captions:
         self.notes: list[str] = []  # lines of unknown roles: shown, never spoken
         self.panel: collections.deque[str] = collections.deque(maxlen=PANEL_LINES)
         self.version = 0  # bumped on every change, so renderers can cache
+        self.text_version = 0  # bumped when the text itself changes, not the karaoke reveal
+        self.revealed: int | None = None  # karaoke: characters of the last sentence shown so far
 
     @property
     def subtitle(self) -> str:
+        """The block's text, in full (for the log and lifecycle)."""
         return join_sentences(self.subtitle_sentences + self.notes)
+
+    @property
+    def shown_length(self) -> int:
+        """Karaoke: how many characters of ``subtitle`` have been spoken so far
+        (lines of other roles, after the speech, show once it is over)."""
+        if self.revealed is None or not self.subtitle_sentences:
+            return len(self.subtitle)
+        before = join_sentences(self.subtitle_sentences[:-1])
+        separator = 1 if before and len(join_sentences(self.subtitle_sentences[-2:])) > len(
+            self.subtitle_sentences[-2]) + len(self.subtitle_sentences[-1]) else 0
+        return len(before) + separator + min(self.revealed, len(self.subtitle_sentences[-1]))
+
+    def reveal(self, characters: int | None) -> None:
+        if characters != self.revealed:
+            self.revealed = characters
+            self.version += 1
 
     def new_block(self) -> None:
         self.subtitle_sentences = []
         self.notes = []
+        self.revealed = None
+        self.text_version += 1
         self.version += 1
 
     def spoken(self, sentence: str) -> None:
         self.subtitle_sentences.append(sentence)
+        self.revealed = None
+        self.text_version += 1
         self.version += 1
 
     def show(self, presentation: Role, role: str, text: str) -> None:
@@ -53,4 +76,5 @@ class Captions:
                 self.panel.append(f"{role}> {line}" if role != "code" else line)
         else:
             self.notes.append(f"({role}) {text}")
+        self.text_version += 1
         self.version += 1

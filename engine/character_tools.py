@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 import pygame
@@ -116,8 +117,8 @@ class ContactSheetLayout:
     scale: float
     cell: tuple[int, int]
 
-    columns = len(EYE_STATES) * len(MOUTH_SHAPES)
-    rows = len(EMOTIONS)
+    columns: ClassVar[int] = len(EYE_STATES) * len(MOUTH_SHAPES)
+    rows: ClassVar[int] = len(EMOTIONS)
 
     @staticmethod
     def for_spec(spec: CharacterSpec, scale: float | None = None) -> ContactSheetLayout:
@@ -144,17 +145,20 @@ class ContactSheetLayout:
 
 def _text(surface: pygame.Surface, text: str, topleft: tuple[int, int], size: int, color: tuple[int, int, int],
           max_width: int) -> None:
-    """Draw one line with pygame's default font, shrinking it until it fits."""
+    """Draw one line with pygame's default font, shrinking it until it fits
+    (and cutting it off at ``max_width`` if even the smallest size does not)."""
     while True:
         image = pygame.font.Font(None, size).render(text, True, color)
         if image.get_width() <= max_width or size <= 10:
             break
         size -= 1
-    surface.blit(image, topleft)
+    surface.blit(image, topleft, pygame.Rect(0, 0, max_width, image.get_height()))
 
 
 def render_contact_sheet(spec: CharacterSpec, scale: float | None = None) -> pygame.Surface:
-    """Every emotion x mouth shape x eyes state, each composed as on stream. Needs a display (see offscreen_display)."""
+    """Every emotion x mouth shape x eyes state, each composed as on stream.
+
+    Needs a display surface (see offscreen_display)."""
     layout = ContactSheetLayout.for_spec(spec, scale)
     sprites = CharacterSprites(spec, layout.scale)
     sheet = pygame.Surface(layout.size)

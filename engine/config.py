@@ -88,6 +88,17 @@ class OverlayConfig:
     size: int = setting(30, integer(8, 200))
     toasts: bool = setting(True, boolean())
     toast_seconds: float = setting(4.0, number(0.5, 600.0))
+    subtitles: str = setting("stage", text(("stage", "window", "hidden")))
+    subtitle_window_size: tuple[int, int] = setting((1280, 200), int_pair(64, 16384))
+    subtitle_position: str = setting("bottom", text(("bottom", "top")))
+    subtitle_lines: int = setting(3, integer(1, 20))
+    subtitle_width: float = setting(0.8, number(0.1, 1.0))
+    karaoke: bool = setting(True, boolean())
+    text_colour: tuple[int, int, int] = setting((255, 255, 255), color())
+    outline_colour: tuple[int, int, int] = setting((10, 10, 20), color())
+    outline_px: int = setting(2, integer(0, 10))
+    box_colour: tuple[int, int, int] = setting((16, 16, 28), color())
+    box_opacity: float = setting(1.0, number(0.0, 1.0))
 
 
 @dataclass(frozen=True)

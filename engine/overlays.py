@@ -7,11 +7,11 @@ from __future__ import annotations
 import pygame
 
 from engine.captions import Captions
+from engine.config import OverlayConfig
 from engine.input_box import InputBox
 from engine.text_layout import wrap
 from engine.toasts import ToastBoard
 
-SUBTITLE_MAX_LINES = 3
 TEXT = (255, 255, 255)
 OUTLINE = (10, 10, 20)
 BOX = (16, 16, 28)  # opaque: a chroma key must not eat into it
@@ -19,10 +19,11 @@ QUESTION = (255, 226, 140)
 LEVEL_COLOURS = {"info": (40, 40, 60), "warning": (120, 80, 10), "error": (140, 20, 30)}
 
 
-def outlined(font: pygame.font.Font, text: str, colour: tuple[int, int, int], width: int = 2) -> pygame.Surface:
+def outlined(font: pygame.font.Font, text: str, colour: tuple[int, int, int], width: int = 2,
+             outline: tuple[int, int, int] = OUTLINE) -> pygame.Surface:
     """Text with a dark outline, readable over any background."""
     inner = font.render(text, True, colour)
-    edge = font.render(text, True, OUTLINE)
+    edge = font.render(text, True, outline)
     surface = pygame.Surface((inner.get_width() + 2 * width, inner.get_height() + 2 * width), pygame.SRCALPHA)
     for dx in range(-width, width + 1):
         for dy in range(-width, width + 1):
@@ -36,15 +37,24 @@ _KEY = (255, 0, 255)  # the corners outside a box's rounded rectangle; never dra
 
 
 def _box(lines: list[pygame.Surface], padding: int, fill: tuple[int, ...], gap: int = 0,
-         width: int = 0, centred: bool = False) -> pygame.Surface:
-    """An opaque rounded box holding ``lines``. Opaque with a colour key, in
-    the display's format: blitting it is a copy, not a per-pixel blend, which
-    matters at 1080p where every frame redraws it."""
+         width: int = 0, centred: bool = False, opacity: float = 1.0) -> pygame.Surface:
+    """A rounded box holding ``lines``. An opaque one is made opaque with a
+    colour key, in the display's format: blitting it is a copy, not a
+    per-pixel blend, which matters at 1080p where every frame redraws it."""
     width = max(width, max(line.get_width() for line in lines) + 2 * padding)
     height = sum(line.get_height() for line in lines) + gap * (len(lines) - 1) + 2 * padding
+    radius = min(14, padding + 4)
+    if opacity < 1.0:  # see-through: a per-pixel alpha box, the text on it solid
+        surface = pygame.Surface((width, height), pygame.SRCALPHA)
+        pygame.draw.rect(surface, (*fill[:3], round(255 * opacity)), surface.get_rect(), border_radius=radius)
+        y = padding
+        for line in lines:
+            surface.blit(line, ((width - line.get_width()) // 2 if centred else padding, y))
+            y += line.get_height() + gap
+        return surface.convert_alpha() if pygame.display.get_surface() is not None else surface
     surface = pygame.Surface((width, height))
     surface.fill(_KEY)
-    pygame.draw.rect(surface, fill[:3], surface.get_rect(), border_radius=min(14, padding + 4))
+    pygame.draw.rect(surface, fill[:3], surface.get_rect(), border_radius=radius)
     y = padding
     for line in lines:
         surface.blit(line, ((width - line.get_width()) // 2 if centred else padding, y))
@@ -55,12 +65,13 @@ def _box(lines: list[pygame.Surface], padding: int, fill: tuple[int, ...], gap: 
 
 class Overlays:
     def __init__(self, window_size: tuple[int, int], font: pygame.font.Font, small_font: pygame.font.Font,
-                 mono_font: pygame.font.Font, show_toasts: bool) -> None:
+                 mono_font: pygame.font.Font, style: OverlayConfig) -> None:
         self.window_size = window_size
         self.font = font
         self.small_font = small_font
         self.mono_font = mono_font
-        self.show_toasts = show_toasts
+        self.style = style
+        self.show_toasts = style.toasts
         self.visible = True
         self._caption_version = -1
         self._toast_version = -1
@@ -92,13 +103,16 @@ class Overlays:
         if captions.version != self._caption_version:
             self._render_captions(captions)
         width, height = self.window_size
-        bottom = height - 24
-        if self._subtitle is not None:
-            bottom -= self._subtitle.get_height()
-            target.blit(self._subtitle, ((width - self._subtitle.get_width()) // 2, bottom))
+        top = self.style.subtitle_position == "top"
+        edge = 24 if top else height - 24
+        if self._subtitle is not None and self.style.subtitles == "stage":
+            if not top:
+                edge -= self._subtitle.get_height()
+            target.blit(self._subtitle, ((width - self._subtitle.get_width()) // 2, edge))
+            edge = edge + self._subtitle.get_height() + 8 if top else edge
         if self._question is not None:
-            target.blit(self._question, ((width - self._question.get_width()) // 2,
-                                         bottom - self._question.get_height() - 8))
+            question_y = edge if top else edge - self._question.get_height() - 8
+            target.blit(self._question, ((width - self._question.get_width()) // 2, question_y))
         if self._panel is not None:
             target.blit(self._panel, (width - self._panel.get_width() - 16, 16))
         if self.show_toasts:
@@ -111,16 +125,20 @@ class Overlays:
                 target.blit(surface, (16, y))
                 y += surface.get_height() + 6
 
+    def draw_subtitle_window(self, target: pygame.Surface, captions: Captions) -> None:
+        """subtitles: window — the subtitle alone, in a window of its own, for
+        an OBS source of its own."""
+        target.fill(self.style.box_colour if self.style.box_opacity > 0 else (0, 255, 0))
+        if captions.version != self._caption_version:
+            self._render_captions(captions)
+        if self._subtitle is not None and self.visible:
+            target.blit(self._subtitle, ((target.get_width() - self._subtitle.get_width()) // 2,
+                                         (target.get_height() - self._subtitle.get_height()) // 2))
+
     def _render_captions(self, captions: Captions) -> None:
         self._caption_version = captions.version
-        box_width = int(self.window_size[0] * 0.8)
-        text = captions.subtitle
-        self._subtitle = None
-        if text:
-            lines = wrap(text, box_width - 40, lambda s: self.font.size(s)[0])[-SUBTITLE_MAX_LINES:]
-            # A box of constant width, so it does not jump about as lines come and go.
-            self._subtitle = _box([outlined(self.font, line, TEXT) for line in lines], 16, BOX,
-                                  width=box_width, centred=True)
+        self._subtitle = self._render_subtitle(captions.subtitle, captions.shown_length)
+        box_width = self._subtitle_width()
         self._question = None
         if captions.question:
             lines = wrap(captions.question, box_width - 40, lambda s: self.small_font.size(s)[0])[-2:]
@@ -132,3 +150,39 @@ class Overlays:
                      for piece in wrap(line, panel_width, lambda s: self.mono_font.size(s)[0])][-12:]
             self._panel = _box([self.mono_font.render(line or " ", True, (220, 230, 255)) for line in lines],
                                10, (8, 8, 16), gap=2)
+
+    def _subtitle_width(self) -> int:
+        if self.style.subtitles == "window":
+            return int(self.style.subtitle_window_size[0] * 0.95)
+        return int(self.window_size[0] * self.style.subtitle_width)
+
+    def _render_subtitle(self, text: str, shown: int) -> pygame.Surface | None:
+        """The styled subtitle box. The text is laid out in full and revealed
+        up to ``shown`` characters in place (karaoke), so words never jump
+        between lines as they are spoken; the newest lines are kept and older
+        ones scroll off the top."""
+        style = self.style
+        if not text or shown <= 0:
+            return None
+        box_width = self._subtitle_width()
+        lines = wrap(text, box_width - 40, lambda s: self.font.size(s)[0])
+        # Where each laid-out line starts in ``text``, to know how much of it is spoken.
+        starts, position = [], 0
+        for line in lines:
+            position = text.find(line, position) if line else position
+            starts.append(position)
+            position += len(line)
+        current = max(i for i, start in enumerate(starts) if start < shown or i == 0)
+        first = max(0, current - style.subtitle_lines + 1)
+        rendered = []
+        for i in range(first, current + 1):
+            line = lines[i]
+            visible = line[:max(0, shown - starts[i])] if i == current else line
+            full = outlined(self.font, line or " ", style.text_colour, style.outline_px, style.outline_colour)
+            surface = pygame.Surface(full.get_size(), pygame.SRCALPHA)
+            if visible:  # drawn where the whole line will stand, so it does not move as it grows
+                surface.blit(outlined(self.font, visible, style.text_colour, style.outline_px, style.outline_colour),
+                             (0, 0))
+            rendered.append(surface)
+        # A box of constant width, so it does not jump about as lines come and go.
+        return _box(rendered, 16, style.box_colour, width=box_width, centred=True, opacity=style.box_opacity)

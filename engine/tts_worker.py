@@ -94,6 +94,7 @@ class EspeakSynthesizer:
         self.sample_rate = _initialised_rate(_espeak, self.BUFFER_MS)
         self._chunks: list[bytes] = []
         self._phonemes: list[tuple[float, str]] = []
+        self._words: list[tuple[float, int]] = []
         # Checked now, so that a wrong voice name fails at start-up, not per sentence.
         with _ESPEAK_LOCK:
             self._configure()
@@ -115,7 +116,10 @@ class EspeakSynthesizer:
         index = 0
         while events[index].type != self._espeak.EVENT_LIST_TERMINATED:
             event = events[index]
-            if event.type == EVENT_PHONEME:
+            if event.type == self._espeak.EVENT_WORD:
+                # text_position is 1-based, in characters of the UTF-8 text we passed.
+                self._words.append((event.audio_position / 1000, event.text_position - 1 + event.length))
+            elif event.type == EVENT_PHONEME:
                 # The mnemonic is the union's char[8] form, which pyttsx3's
                 # binding does not declare: read the 8 bytes themselves.
                 raw = ctypes.string_at(ctypes.addressof(event) + self._espeak.EVENT.id.offset, 8)
@@ -128,13 +132,15 @@ class EspeakSynthesizer:
             self._configure()
             self._chunks = []
             self._phonemes = []
+            self._words: list[tuple[float, int]] = []
             status = self._espeak.Synth(text, flags=self._espeak.ENDPAUSE | self._espeak.CHARS_UTF8)
         if status != self._espeak.EE_OK:
             raise SynthesisError(f"espeak_Synth returned {status}")
         samples = np.frombuffer(b"".join(self._chunks), dtype="<i2")
         if not len(samples):
             raise SynthesisError("espeak-ng produced no samples")
-        return clip_from_samples(samples, self.sample_rate, VisemeTrack.from_events(self._phonemes))
+        return clip_from_samples(samples, self.sample_rate, VisemeTrack.from_events(self._phonemes),
+                                 tuple(self._words))
 
 
 SynthesizerFactory = Callable[[], Synthesizer]

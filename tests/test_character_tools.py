@@ -4,13 +4,13 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import numpy as np
 import pygame
 import pytest
 import yaml
+from conftest import ROOT, wait_for
 
 from engine.character import load_character_spec
 from engine.character_tools import (MOUTH_SHAPES, ContactSheetLayout, ToolError, check_character, compose,
@@ -19,7 +19,6 @@ from engine.protocol import EMOTIONS
 from engine.stage import CharacterSprites
 from engine.validate import ConfigError
 
-ROOT = Path(__file__).resolve().parent.parent
 DEFAULT = ROOT / "characters" / "default"
 
 
@@ -144,28 +143,57 @@ def test_cli_refusals_are_one_line(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_cli_scaffold_loads_and_speaks(tmp_path, program):
-    """The real characters/ folder, as an artist would use it; removed afterwards."""
-    name = f"zz_test_{uuid.uuid4().hex[:8]}"
-    folder = ROOT / "characters" / name
-    try:
-        done = run_main("--new-character", name, cwd=tmp_path)
-        assert done.returncode == 0, done.stderr
-        assert str(folder) in done.stdout
-        done = run_main("--check-character", name, cwd=tmp_path)
-        assert done.returncode == 0, done.stderr
-        assert done.stdout.strip().splitlines()[-1] == str(folder / "contact_sheet.png")
+@pytest.fixture
+def checkout(tmp_path) -> Path:
+    """A stand-in for the repository whose characters/ is a scratch folder.
 
-        snapshots = tmp_path / "snap"
-        app = program("--character", name, "--say", "Hello from the template.", "--emotion", "happy",
-                      "--snapshot-dir", str(snapshots))
-        app.wait_for_log(r"saved speaking frame")
-        assert app.stop() == 0
-        frame = pygame.image.load(str(snapshots / "speaking.png"))
-        assert frame.get_size() == (1280, 720)
+    main.py finds characters/ next to itself, so it is copied; everything else
+    is linked. The real characters/ is never written: a test character there
+    could be picked up by a concurrent ``git add``, and a crashed test would
+    leave it behind.
+    """
+    root = tmp_path / "checkout"
+    root.mkdir()
+    for entry in ROOT.iterdir():
+        if entry.name not in ("main.py", "characters", ".git", ".venv"):
+            (root / entry.name).symlink_to(entry)
+    shutil.copy(ROOT / "main.py", root / "main.py")
+    (root / "characters").mkdir()
+    (root / "characters" / "default").symlink_to(DEFAULT)
+    return root
+
+
+def test_cli_scaffold_loads_and_speaks(tmp_path, checkout):
+    """As an artist would: scaffold, check, and go live with the new character."""
+    main = str(checkout / "main.py")
+    folder = checkout / "characters" / "mika"
+    done = subprocess.run([sys.executable, main, "--new-character", "mika"], cwd=str(tmp_path),
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert str(folder) in done.stdout
+    done = subprocess.run([sys.executable, main, "--check-character", "mika"], cwd=str(tmp_path),
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == str(folder / "contact_sheet.png")
+
+    snapshots = tmp_path / "snap"
+    log = (tmp_path / "live.log").open("wb")
+    live = subprocess.Popen([sys.executable, main, "--port", "0", "--character", "mika", "--say",
+                             "Hello from the template.", "--emotion", "happy", "--snapshot-dir", str(snapshots)],
+                            cwd=str(tmp_path), stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_for(lambda: (snapshots / "speaking.png").is_file() or live.poll() is not None, timeout=30,
+                 what="the speaking snapshot")
+        assert live.poll() is None, (tmp_path / "live.log").read_text(errors="replace")
+        live.terminate()
+        assert live.wait(15) == 0
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
-    assert not folder.exists()
+        if live.poll() is None:
+            live.kill()
+            live.wait()
+        log.close()
+    assert "saved speaking frame" in (tmp_path / "live.log").read_text(errors="replace")
+    assert pygame.image.load(str(snapshots / "speaking.png")).get_size() == (1280, 720)
 
 
 # --- clean edges for the chroma key ---------------------------------------------------------
