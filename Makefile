@@ -21,6 +21,9 @@ run: $(STAMP) $(JA_DEPS) system-packages
 test: $(STAMP) $(JA_DEPS) system-packages-required
 	$(PY) -m pytest -q $(ARGS)
 
+bench: $(STAMP) system-packages-required
+	$(PY) bench/run_benchmarks.py
+
 conformance: $(STAMP)
 	$(PY) tests/run_conformance.py
 

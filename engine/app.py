@@ -186,7 +186,8 @@ class App:
         """Everything that depends on the window size: sprites, fonts, overlays."""
         size = self.screen.get_size()
         stage = self.config.stage
-        self.sprites = CharacterSprites(self.character, fit_scale(self.character.frame_size, size, stage.scale))
+        self.sprites = CharacterSprites(self.character, fit_scale(self.character.frame_size, size, stage.scale),
+                                        self.config.window.background)
         self.home = character_topleft(self.sprites.size, size, stage.anchor, stage.margin)
         settings = self.config.overlays
         font = load_font(settings.font, settings.size)

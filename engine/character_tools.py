@@ -15,6 +15,7 @@ Every function takes ``characters_dir`` so tests can work in a temporary folder.
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 import re
@@ -30,6 +31,7 @@ import numpy as np
 import pygame
 
 from engine.character import EYE_STATES, MOUTH_FALLBACKS, REQUIRED_MOUTHS, CharacterSpec, load_character_spec
+from engine.presence import PresenceConfig
 from engine.protocol import EMOTIONS
 from engine.stage import CharacterSprites
 from engine.validate import ConfigError
@@ -254,6 +256,32 @@ MOOD = {
 }
 
 
+# Comments for the template's commented-out presence: section; its keys and
+# values come from PresenceConfig itself, so the example cannot drift from it.
+PRESENCE_NOTES = {
+    "blink_interval_s": "seconds between blinks: random, from the first to the second",
+    "blink_s": "how long the eyes stay closed",
+    "double_blink_chance": "0 to 1: how often a blink comes twice",
+    "breath_px": "breathing: a slow bob this many pixels high",
+    "breath_period_s": "one breath, in seconds",
+    "bounce_px": "a small hop as each sentence starts",
+    "bounce_s": "",
+    "surprise_jump_px": "a bigger jump on turning surprised",
+    "surprise_jump_s": "",
+    "crossfade_s": "expressions cross-fade over this long; 0 switches at once",
+}
+
+
+def _presence_example() -> str:
+    lines = []
+    for field in dataclasses.fields(PresenceConfig):
+        value = field.default
+        shown = f"[{value[0]}, {value[1]}]" if isinstance(value, tuple) else str(value)
+        note = PRESENCE_NOTES.get(field.name, "")
+        lines.append(f"#   {field.name}: {shown}".ljust(34) + (f"# {note}" if note else "").rstrip())
+    return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
 def _template(name: str) -> str:
     emotions = []
     for i, emotion in enumerate(EMOTIONS):
@@ -295,7 +323,11 @@ emotions:
   # each with a body, eyes open and closed (blinks), and mouths closed, half
   # and open. wide (e, i) and round (o, u, w) are optional: leave one out and
   # half is drawn instead. Frames may be shared between emotions.
-{"".join(emotions)}"""
+{"".join(emotions)}
+# Optional: how the character looks alive between lines. Uncomment and change
+# what you like; these are the defaults.
+# presence:
+{_presence_example()}"""
 
 
 class _Canvas:

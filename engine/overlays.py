@@ -9,6 +9,7 @@ import pygame
 from engine.captions import Captions
 from engine.config import OverlayConfig
 from engine.input_box import InputBox
+from engine.subtitle_box import SubtitleBox, outlined
 from engine.text_layout import wrap
 from engine.toasts import ToastBoard
 
@@ -17,20 +18,6 @@ OUTLINE = (10, 10, 20)
 BOX = (16, 16, 28)  # opaque: a chroma key must not eat into it
 QUESTION = (255, 226, 140)
 LEVEL_COLOURS = {"info": (40, 40, 60), "warning": (120, 80, 10), "error": (140, 20, 30)}
-
-
-def outlined(font: pygame.font.Font, text: str, colour: tuple[int, int, int], width: int = 2,
-             outline: tuple[int, int, int] = OUTLINE) -> pygame.Surface:
-    """Text with a dark outline, readable over any background."""
-    inner = font.render(text, True, colour)
-    edge = font.render(text, True, outline)
-    surface = pygame.Surface((inner.get_width() + 2 * width, inner.get_height() + 2 * width), pygame.SRCALPHA)
-    for dx in range(-width, width + 1):
-        for dy in range(-width, width + 1):
-            if dx or dy:
-                surface.blit(edge, (width + dx, width + dy))
-    surface.blit(inner, (width, width))
-    return surface
 
 
 _KEY = (255, 0, 255)  # the corners outside a box's rounded rectangle; never drawn
@@ -81,6 +68,7 @@ class Overlays:
         self._toasts: list[pygame.Surface] = []
         self._input_version = -1
         self._help: pygame.Surface | None = None
+        self.subtitle_box = SubtitleBox(font, style, self._subtitle_width())
         self._input: pygame.Surface | None = None
 
     def draw(self, target: pygame.Surface, captions: Captions, toasts: ToastBoard, input_box: InputBox,
@@ -137,12 +125,12 @@ class Overlays:
 
     def _render_captions(self, captions: Captions) -> None:
         self._caption_version = captions.version
-        self._subtitle = self._render_subtitle(captions.subtitle, captions.shown_length)
+        self._subtitle = self.subtitle_box.render(captions.subtitle, captions.shown_length)
         box_width = self._subtitle_width()
         self._question = None
         if captions.question:
             lines = wrap(captions.question, box_width - 40, lambda s: self.small_font.size(s)[0])[-2:]
-            self._question = _box([outlined(self.small_font, line, QUESTION) for line in lines], 10, BOX)
+            self._question = _box([outlined(self.small_font, line, QUESTION, 2, OUTLINE) for line in lines], 10, BOX)
         self._panel = None
         if captions.panel:
             panel_width = int(self.window_size[0] * 0.4)
@@ -155,34 +143,3 @@ class Overlays:
         if self.style.subtitles == "window":
             return int(self.style.subtitle_window_size[0] * 0.95)
         return int(self.window_size[0] * self.style.subtitle_width)
-
-    def _render_subtitle(self, text: str, shown: int) -> pygame.Surface | None:
-        """The styled subtitle box. The text is laid out in full and revealed
-        up to ``shown`` characters in place (karaoke), so words never jump
-        between lines as they are spoken; the newest lines are kept and older
-        ones scroll off the top."""
-        style = self.style
-        if not text or shown <= 0:
-            return None
-        box_width = self._subtitle_width()
-        lines = wrap(text, box_width - 40, lambda s: self.font.size(s)[0])
-        # Where each laid-out line starts in ``text``, to know how much of it is spoken.
-        starts, position = [], 0
-        for line in lines:
-            position = text.find(line, position) if line else position
-            starts.append(position)
-            position += len(line)
-        current = max(i for i, start in enumerate(starts) if start < shown or i == 0)
-        first = max(0, current - style.subtitle_lines + 1)
-        rendered = []
-        for i in range(first, current + 1):
-            line = lines[i]
-            visible = line[:max(0, shown - starts[i])] if i == current else line
-            full = outlined(self.font, line or " ", style.text_colour, style.outline_px, style.outline_colour)
-            surface = pygame.Surface(full.get_size(), pygame.SRCALPHA)
-            if visible:  # drawn where the whole line will stand, so it does not move as it grows
-                surface.blit(outlined(self.font, visible, style.text_colour, style.outline_px, style.outline_colour),
-                             (0, 0))
-            rendered.append(surface)
-        # A box of constant width, so it does not jump about as lines come and go.
-        return _box(rendered, 16, style.box_colour, width=box_width, centred=True, opacity=style.box_opacity)

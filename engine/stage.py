@@ -12,8 +12,19 @@ from engine.character import CharacterSpec, SheetSpec
 ANCHORS = ("bottom-center", "bottom-left", "bottom-right", "center", "top-left", "top-right")
 
 
+_KEY = (255, 0, 254)  # marks what is outside the character in a pre-blended face; never in the art
+
+
 class CharacterSprites:
-    def __init__(self, spec: CharacterSpec, scale: float) -> None:
+    """``background``: the uniform colour the character is always drawn on
+    (the stage's). Given it, each face (body and eyes, per emotion, eyes open
+    and closed) is blended onto it once, up front, and drawn with a colour key:
+    a copy per frame instead of a per-pixel blend of the whole character, and
+    the very same pixels, since the blend onto that colour is the same
+    arithmetic. Without it (contact sheets, other backgrounds) every layer is
+    blended each time."""
+
+    def __init__(self, spec: CharacterSpec, scale: float, background: tuple[int, int, int] | None = None) -> None:
         self.spec = spec
         self.scale = scale
         self._frames: dict[str, list[pygame.Surface]] = {}
@@ -22,8 +33,24 @@ class CharacterSprites:
             self._frames[name] = self._cut(sheet, scale)
             self._offsets[name] = (round(sheet.position[0] * scale), round(sheet.position[1] * scale))
         self.size = (round(spec.frame_size[0] * scale), round(spec.frame_size[1] * scale))
-        # For cross-fades: the incoming expression is composed here, then blended.
+        self._faces: dict[tuple[str, bool], pygame.Surface] = {}
+        if background is not None:
+            for emotion in spec.emotions:
+                for closed in (False, True):
+                    self._faces[emotion, closed] = self._preblend(emotion, closed, background)
+        # For cross-fades without pre-blended faces: the incoming face is composed here.
         self._scratch = pygame.Surface(self.size, pygame.SRCALPHA)
+
+    def _preblend(self, emotion: str, eyes_closed: bool, background: tuple[int, int, int]) -> pygame.Surface:
+        layers = pygame.Surface(self.size, pygame.SRCALPHA)
+        self._face(layers, (0, 0), emotion, eyes_closed)
+        blended = pygame.Surface(self.size)
+        blended.fill(background)
+        blended.blit(layers, (0, 0))
+        face = pygame.Surface(self.size)
+        pygame.mask.from_surface(layers, 0).to_surface(face, setsurface=blended, unsetcolor=_KEY)
+        face.set_colorkey(_KEY, pygame.RLEACCEL)
+        return face.convert() if pygame.display.get_surface() is not None else face
 
     @staticmethod
     def _cut(sheet: SheetSpec, scale: float) -> list[pygame.Surface]:
@@ -38,7 +65,19 @@ class CharacterSprites:
              eyes_closed: bool, mouth_shape: str, fading_from: str | None = None, fade: float = 1.0) -> None:
         """Body, eyes, mouth; during a cross-fade, ``fading_from``'s face under
         ``emotion``'s at opacity ``fade``."""
-        if fading_from is None or fading_from == emotion or fade >= 1.0:
+        fading = fading_from is not None and fading_from != emotion and fade < 1.0
+        if self._faces:
+            if fading:
+                target.blit(self._faces[fading_from, eyes_closed], topleft)
+                incoming = self._faces[emotion, eyes_closed]
+                incoming.set_alpha(round(255 * fade))
+                target.blit(incoming, topleft)
+                incoming.set_alpha(None)
+            else:
+                target.blit(self._faces[emotion, eyes_closed], topleft)
+            self._mouth(target, topleft, emotion, mouth_shape)
+            return
+        if not fading:
             self._compose(target, topleft, emotion, eyes_closed, mouth_shape)
             return
         self._compose(target, topleft, fading_from, eyes_closed, mouth_shape)
@@ -49,13 +88,20 @@ class CharacterSprites:
 
     def _compose(self, target: pygame.Surface, topleft: tuple[int, int], emotion: str, eyes_closed: bool,
                  mouth_shape: str) -> None:
+        self._face(target, topleft, emotion, eyes_closed)
+        self._mouth(target, topleft, emotion, mouth_shape)
+
+    def _face(self, target: pygame.Surface, topleft: tuple[int, int], emotion: str, eyes_closed: bool) -> None:
         frames = self.spec.emotions[emotion]
         x, y = topleft
         target.blit(self._frames["body"][frames.body], (x, y))
         ex, ey = self._offsets["eyes"]
         target.blit(self._frames["eyes"][frames.eyes["closed" if eyes_closed else "open"]], (x + ex, y + ey))
+
+    def _mouth(self, target: pygame.Surface, topleft: tuple[int, int], emotion: str, mouth_shape: str) -> None:
         mx, my = self._offsets["mouths"]
-        target.blit(self._frames["mouths"][frames.mouth_frame(mouth_shape)], (x + mx, y + my))
+        frame = self.spec.emotions[emotion].mouth_frame(mouth_shape)
+        target.blit(self._frames["mouths"][frame], (topleft[0] + mx, topleft[1] + my))
 
 
 def fit_scale(frame_size: tuple[int, int], window_size: tuple[int, int], wanted: float = 1.0) -> float:

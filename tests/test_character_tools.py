@@ -1,6 +1,7 @@
 """Character authoring: --new-character, --check-character, and sprites that key cleanly."""
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import subprocess
 import sys
@@ -117,6 +118,18 @@ def test_scaffold_round_trips(tmp_path):
     layout = ContactSheetLayout.for_spec(spec)
     cells = [pixels(sheet.subsurface(layout.cell_of("happy", "open", m))) for m in MOUTH_SHAPES]
     assert all(not np.array_equal(a, b) for a, b in zip(cells, cells[1:]))
+
+
+def test_the_templates_presence_example_loads_when_uncommented(tmp_path):
+    folder = new_character("lively", tmp_path)
+    text = (folder / "character.yaml").read_text(encoding="utf-8")
+    block = text[text.index("# presence:"):]
+    assert block.count("\n#   ") >= 5
+    uncommented = block.replace("# presence:", "presence:").replace("\n#   ", "\n  ").replace("crossfade_s: 0.15",
+                                                                                            "crossfade_s: 0.4")
+    (folder / "character.yaml").write_text(text.replace(block, uncommented), encoding="utf-8")
+    presence = load_character_spec(folder).presence
+    assert presence == dataclasses.replace(type(presence)(), crossfade_s=0.4)
 
 
 @pytest.mark.parametrize("name", ["", "a b", "../x", "x/y", "é", ".hidden", "a.b"])

@@ -60,23 +60,23 @@ def test_karaoke_reveals_in_place(display):
     assert captions.shown_length == len("First sentence. Hello")
     style = OverlayConfig()
     painter = overlays(style)
-    full = painter._render_subtitle(captions.subtitle, len(captions.subtitle))
-    part = painter._render_subtitle(captions.subtitle, captions.shown_length)
+    full = painter.subtitle_box.render(captions.subtitle, len(captions.subtitle)).copy()
+    part = painter.subtitle_box.render(captions.subtitle, captions.shown_length).copy()
     assert full.get_size() == part.get_size()  # the layout does not move as words appear
     assert 0 < ink(part, style.text_colour) < ink(full, style.text_colour)
 
 
 def test_styles_and_older_lines_scrolling_off(display):
     text = " ".join(f"Sentence number {n} is here." for n in range(12))
-    plain = overlays(OverlayConfig())._render_subtitle(text, len(text))
-    two_lines = overlays(OverlayConfig(subtitle_lines=2))._render_subtitle(text, len(text))
+    plain = overlays(OverlayConfig()).subtitle_box.render(text, len(text))
+    two_lines = overlays(OverlayConfig(subtitle_lines=2)).subtitle_box.render(text, len(text))
     assert two_lines.get_height() < plain.get_height()
-    gold = overlays(OverlayConfig(text_colour=(255, 200, 0)))._render_subtitle("Gold text.", 10)
+    gold = overlays(OverlayConfig(text_colour=(255, 200, 0))).subtitle_box.render("Gold text.", 10)
     assert ink(gold, (255, 200, 0)) > 50
-    see_through = overlays(OverlayConfig(box_opacity=0.5))._render_subtitle("Half.", 5)
+    see_through = overlays(OverlayConfig(box_opacity=0.5)).subtitle_box.render("Half.", 5)
     alpha = pygame.surfarray.array_alpha(see_through)
     assert 100 < alpha[alpha.shape[0] // 2, 2] < 160  # the box, half opaque
-    wide = overlays(OverlayConfig(subtitle_width=0.5))._render_subtitle("x", 1)
+    wide = overlays(OverlayConfig(subtitle_width=0.5)).subtitle_box.render("x", 1)
     assert wide.get_width() == 640
 
 
