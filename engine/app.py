@@ -53,6 +53,7 @@ from engine.voices import make_synthesizer
 log = logging.getLogger("kuchipaku")
 
 WARM_UP_FRAMES = 30  # the first frames load fonts and warm caches; not counted as stalls
+WAKE_COALESCE_S = 0.002
 
 
 class DisplayUnavailable(Exception):
@@ -270,6 +271,9 @@ class App:
             if self.wake.wait(remaining):
                 self.wake.clear()
                 self._advance_speech(time.perf_counter())
+                # In a flood the wake fires for every message: take them in
+                # batches, not one lock round-trip per message.
+                self.stop_requested.wait(WAKE_COALESCE_S)
 
     def _handle_window_events(self) -> None:
         for event in pygame.event.get():

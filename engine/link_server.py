@@ -111,10 +111,13 @@ class _Peer:
                 self._changed.wait_for(lambda: self._frames or self.dropped)
                 if not self._frames:
                     return
-                frame = self._frames.popleft()
+                # All that is waiting, in one go: a lock round-trip per batch, not per frame.
+                batch = list(self._frames)
+                self._frames.clear()
                 self._changed.notify_all()  # room for a waiting reader
             try:
-                self.connection.send(frame)
+                for frame in batch:
+                    self.connection.send(frame)
             except (ConnectionClosed, OSError, RuntimeError):
                 return
 
