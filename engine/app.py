@@ -25,7 +25,7 @@ from typing import Callable
 
 import pygame
 
-from engine.captions import Captions
+from engine.captions import Captions, join_sentences
 from engine.character import CharacterSpec
 from engine.config import Config
 from engine.expression import ExpressionState
@@ -109,6 +109,7 @@ class App:
         self.borderless = config.window.borderless
         self._snapshots_taken: set[str] = set()
         self._captions_logged = -1
+        self._prepared: list[str] | None = None
 
     # ---- start and stop --------------------------------------------------------------
 
@@ -264,6 +265,7 @@ class App:
         """Sleep to the next frame, but wake for a message or finished audio
         at once: speech starts as soon as its audio is ready, not at the next
         frame boundary. Only the clock is read when drawing."""
+        self._prepare_next_subtitle()
         while not self.stop_requested.is_set():
             remaining = deadline - time.perf_counter()
             if remaining <= 0:
@@ -274,6 +276,14 @@ class App:
                 # In a flood the wake fires for every message: take them in
                 # batches, not one lock round-trip per message.
                 self.stop_requested.wait(WAKE_COALESCE_S)
+
+    def _prepare_next_subtitle(self) -> None:
+        """Idle time before the next frame: render the subtitle as it will be
+        when the next sentence starts, so that frame only copies it."""
+        upcoming = self.scheduler.next_subtitle(self.captions.subtitle_sentences)
+        if upcoming is not None and upcoming != self._prepared:
+            self._prepared = upcoming
+            self.overlays.prepare(join_sentences(upcoming + self.captions.notes))
 
     def _handle_window_events(self) -> None:
         for event in pygame.event.get():

@@ -113,6 +113,11 @@ class Overlays:
                 target.blit(surface, (16, y))
                 y += surface.get_height() + 6
 
+    def prepare(self, text: str) -> None:
+        """Render a coming subtitle ahead of time (see SubtitleBox.prepare)."""
+        if self.style.subtitles != "hidden":
+            self.subtitle_box.prepare(text)
+
     def draw_subtitle_window(self, target: pygame.Surface, captions: Captions) -> None:
         """subtitles: window — the subtitle alone, in a window of its own, for
         an OBS source of its own."""

@@ -233,6 +233,18 @@ class SpeechScheduler:
         """Speech is playing or waiting to be played."""
         return self.state is not State.IDLE or self._speech_queued > 0
 
+    def next_subtitle(self, current: list[str]) -> list[str] | None:
+        """The subtitle's sentences once the next sentence starts, given the
+        ``current`` ones, so overlays can render it ahead; None if none is queued."""
+        for step in self._steps:
+            if isinstance(step, _NewBlock):
+                current = []
+            elif isinstance(step, _Speak):
+                return [*current, step.sentence.text]
+            elif isinstance(step, _Show):
+                return None  # the text changes some other way first
+        return None
+
     @property
     def pending_steps(self) -> int:
         return len(self._steps)

@@ -38,9 +38,7 @@ class SubtitleBox:
         self.style = style
         self.width = width
         self._rendered_lines: dict[str, pygame.Surface] = {}
-        self._layout_for: tuple[str, int] | None = None
-        self._lines: list[str] = []
-        self._starts: list[int] = []
+        self._layouts: dict[tuple[str, int], tuple[list[str], list[int]]] = {}
         self._box_for: tuple | None = None
         self._box: pygame.Surface | None = None
         self._line_tops: list[int] = []
@@ -58,16 +56,26 @@ class SubtitleBox:
         self._reveal(lines[current], shown - starts[current])
         return self._box
 
+    def prepare(self, text: str) -> None:
+        """Lay out and render ``text`` ahead of time, in the frame loop's idle
+        time, so the frame in which it appears only copies it."""
+        lines, _ = self._layout(text)
+        for line in lines[-self.style.subtitle_lines:]:
+            self._line(line or " ")
+
     def _layout(self, text: str) -> tuple[list[str], list[int]]:
-        if self._layout_for != (text, self.width):
-            self._lines = wrap(text, self.width - 2 * PADDING, lambda s: self.font.size(s)[0])
-            self._starts, position = [], 0
-            for line in self._lines:  # where each laid-out line starts in the text
+        key = (text, self.width)
+        if key not in self._layouts:
+            lines = wrap(text, self.width - 2 * PADDING, lambda s: self.font.size(s)[0])
+            starts, position = [], 0
+            for line in lines:  # where each laid-out line starts in the text
                 position = text.find(line, position) if line else position
-                self._starts.append(position)
+                starts.append(position)
                 position += len(line)
-            self._layout_for = (text, self.width)
-        return self._lines, self._starts
+            if len(self._layouts) > 8:  # the text now and the one being prepared
+                self._layouts.clear()
+            self._layouts[key] = (lines, starts)
+        return self._layouts[key]
 
     def _line(self, text: str) -> pygame.Surface:
         surface = self._rendered_lines.get(text)
@@ -94,7 +102,9 @@ class SubtitleBox:
             box.fill(KEY)
             self._fill = style.box_colour
             pygame.draw.rect(box, self._fill, box.get_rect(), border_radius=radius)
-            box.set_colorkey(KEY, pygame.RLEACCEL)
+            # No RLE: the box is drawn into at every word, and an RLE surface
+            # would be decoded and encoded again each time.
+            box.set_colorkey(KEY)
         self._line_tops = []
         y = PADDING
         for line, line_height in zip(lines, heights):
