@@ -13,7 +13,7 @@ import time
 import pygame
 import websocket
 
-from conftest import ROOT, wait_for
+from conftest import ROOT, run_app, wait_for
 from engine.app import App, Line
 from engine.character import load_character_spec
 from engine.config import Config, LinkConfig
@@ -103,30 +103,21 @@ def test_input_box_sends_a_typed_line_to_the_server_in_client_mode():
     server = FakeServer(port)
     config = dataclasses.replace(Config(), link=LinkConfig(mode="client", url=f"ws://127.0.0.1:{port}/ws"))
     app = App(config, load_character_spec(ROOT / "characters" / "default"))
-    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
     received: dict = {}
 
-    def type_a_line() -> None:
-        try:
-            server.frames(lambda f: f.get("type") == "character.response.done")  # connected and spoke
-            for event in (pygame.event.Event(pygame.KEYDOWN, key=pygame.K_RETURN),
-                          pygame.event.Event(pygame.TEXTINPUT, text="こんにちは, "),
-                          pygame.event.Event(pygame.TEXTINPUT, text="how are you?x"),
-                          pygame.event.Event(pygame.KEYDOWN, key=pygame.K_BACKSPACE),
-                          pygame.event.Event(pygame.KEYDOWN, key=pygame.K_RETURN)):
-                pygame.event.post(event)
-            received["chat"] = server.frames(lambda f: f.get("type") == "chat.message")[-1]
-        finally:
-            pygame.event.post(pygame.event.Event(pygame.QUIT))
+    def type_a_line(app: App) -> None:
+        server.frames(lambda f: f.get("type") == "character.response.done")  # connected and spoke
+        for event in (pygame.event.Event(pygame.KEYDOWN, key=pygame.K_RETURN),
+                      pygame.event.Event(pygame.TEXTINPUT, text="こんにちは, "),
+                      pygame.event.Event(pygame.TEXTINPUT, text="how are you?x"),
+                      pygame.event.Event(pygame.KEYDOWN, key=pygame.K_BACKSPACE),
+                      pygame.event.Event(pygame.KEYDOWN, key=pygame.K_RETURN)):
+            pygame.event.post(event)
+        received["chat"] = server.frames(lambda f: f.get("type") == "chat.message")[-1]
 
-    typist = threading.Thread(target=type_a_line)
-    typist.start()
     try:
-        assert app.run() == 0
+        run_app(app, type_a_line)
     finally:
-        for sig, handler in handlers.items():
-            signal.signal(sig, handler)
-        typist.join(10)
         server.kill()
     assert received["chat"]["payload"]["content"] == "こんにちは, how are you?"
     assert app.captions.question == "こんにちは, how are you?"
