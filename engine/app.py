@@ -198,6 +198,7 @@ class App:
                                  settings)
         self._open_subtitle_window()
         self.overlays.visible = settings.enabled
+        self._prepared = None  # new overlays: prepare the coming subtitle again
         self.captions.version += 1  # re-render captions for the new size
 
     def _open_subtitle_window(self) -> None:

@@ -85,3 +85,18 @@ def test_presence_is_set_per_character(tmp_path):
         load_character_spec(folder)
     assert "presence.blink_interval_s: expected [shortest, longest] seconds" in str(bad.value)
     assert load_character_spec(ROOT / "characters" / "default").presence == PresenceConfig()
+
+
+def test_placement_anchors_margins_and_scale():
+    from engine.stage import character_topleft, fit_scale
+
+    window, sprite = (1920, 1080), (512, 640)
+    assert character_topleft(sprite, window) == (704, 440)
+    assert character_topleft(sprite, window, "bottom-right", (40, 20)) == (1920 - 512 - 40, 1080 - 640 - 20)
+    assert character_topleft(sprite, window, "bottom-left", (40, 0)) == (40, 440)
+    assert character_topleft(sprite, window, "top-left", (10, 10)) == (10, 10)
+    assert character_topleft(sprite, window, "center") == (704, 220)
+    assert fit_scale((512, 640), (1920, 1080)) == 1.0
+    assert fit_scale((512, 640), (1920, 1080), 0.5) == 0.5
+    assert fit_scale((512, 640), (1920, 1080), 2.0) == pytest.approx(1080 * 0.98 / 640)  # shrunk to fit
+    assert fit_scale((512, 640), (1280, 600)) == pytest.approx(600 * 0.98 / 640)
