@@ -272,25 +272,23 @@ def part_ingest() -> dict:
     a bare websockets server that only parses the JSON and answers."""
     config = write_config("link: {queue_limit: 100000, rate_per_s: 100000, rate_burst: 100000,\n"
                           "       max_connections: 200, tts_complete: false}\nvoice: {engine: silent}\n")
-    port = free_port()
-    ours = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "--port", str(port), "--config", str(config),
-                             "--quiet"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    try:
-        wait_port(port)
-        ours_rate = flood(f"ws://127.0.0.1:{port}/ws", "character.message.received")
-    finally:
-        ours.terminate()
-        ours.wait(10)
-    port = free_port()
-    bare = subprocess.Popen([sys.executable, __file__, "--bare-server", str(port)], stdin=subprocess.DEVNULL)
-    try:
-        wait_port(port)
-        bare_rate = flood(f"ws://127.0.0.1:{port}/ws", "ack")
-    finally:
-        bare.terminate()
-        bare.wait(10)
+    ours_rate = flood_server(lambda port: [sys.executable, str(ROOT / "main.py"), "--port", str(port), "--config",
+                                           str(config), "--quiet"], "character.message.received")
+    bare_rate = flood_server(lambda port: [sys.executable, __file__, "--bare-server", str(port)], "ack")
     return {"ingest_msgs_per_s": ours_rate, "ingest_baseline_msgs_per_s": bare_rate}
+
+
+def flood_server(command, ack_type: str) -> float:
+    """Start ``command(port)``, flood it, stop it; the messages per second."""
+    port = free_port()
+    server = subprocess.Popen(command(port), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    try:
+        wait_port(port)
+        return flood(f"ws://127.0.0.1:{port}/ws", ack_type)
+    finally:
+        server.terminate()
+        server.wait(10)
 
 
 def bare_server(port: int) -> None:
