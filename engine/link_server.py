@@ -17,6 +17,7 @@ import http
 import itertools
 import logging
 import socket
+import struct
 import threading
 from typing import Callable, Protocol
 from urllib.parse import urlsplit
@@ -56,7 +57,9 @@ class _Peer:
     wait: they have ``app_room`` more, enough for the events of every message
     the backlog can hold (a cancel answers them all at once). A bot that leaves
     its reader waiting for ``stall_s``, or fills even that, is not reading and
-    is dropped.
+    is dropped. So is one whose socket takes no data for ``stall_s``
+    (SO_SNDTIMEO): a send blocked on a full socket holds the connection's lock,
+    which stops its reader too, so the outbox alone would never notice.
     """
 
     def __init__(self, conn_id: int, connection: ServerConnection, limit: int, app_room: int,
@@ -69,6 +72,12 @@ class _Peer:
         self.dropped = False
         self._frames: collections.deque[str] = collections.deque()
         self._changed = threading.Condition()
+        seconds = int(stall_s)
+        try:  # a struct timeval: seconds and microseconds
+            connection.socket.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO,
+                                         struct.pack("ll", seconds, int((stall_s - seconds) * 1e6)))
+        except (OSError, struct.error):  # not on every platform; the outbox limits still hold
+            pass
         self._thread = threading.Thread(target=self._drain, name=f"link-send-{conn_id}", daemon=True)
         self._thread.start()
 
@@ -118,7 +127,12 @@ class _Peer:
             try:
                 for frame in batch:
                     self.connection.send(frame)
-            except (ConnectionClosed, OSError, RuntimeError):
+            except (ConnectionClosed, OSError, RuntimeError) as err:
+                cause = err if isinstance(err, OSError) else (err.__cause__ or err.__context__)
+                if isinstance(cause, OSError):  # the send timed out: the bot is not reading
+                    with self._changed:
+                        if not self.dropped:
+                            self._drop()
                 return
 
     def stop(self) -> None:

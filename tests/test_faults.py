@@ -7,6 +7,7 @@ import dataclasses
 import json
 import signal
 import socket
+import struct
 import threading
 import time
 
@@ -160,6 +161,8 @@ def test_a_bot_that_stops_reading_is_dropped_and_others_go_on(program, tmp_path)
     # A small receive buffer, and we never read: the replies back up.
     sock = socket.socket()
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    # Should the server fail to drop us, our own sends give up instead of hanging the suite.
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, struct.pack("ll", 20, 0))
     sock.connect(("127.0.0.1", app.port))
     with connect(app.url, sock=sock, legacy=True) as slow, connect(app.url) as good:
         good.recv(timeout=5)
