@@ -47,7 +47,7 @@ from engine.speech_scheduler import SpeechEvent, SpeechScheduler
 from engine.stage import CharacterSprites, character_topleft, fit_scale
 from engine.toasts import ToastBoard
 from engine.validate import ConfigError
-from engine.tts_worker import EspeakSynthesizer, SynthesizerFactory, TtsWorker
+from engine.tts_worker import Synthesizer, SynthesizerFactory, TtsWorker
 from engine.voices import make_synthesizer
 
 log = logging.getLogger("kuchipaku")
@@ -452,6 +452,6 @@ class App:
                      self.captions.subtitle)
 
 
-def _silent_synthesizer() -> EspeakSynthesizer:
+def _silent_synthesizer() -> Synthesizer:
     # The worker reports this as "voice unavailable" and every sentence is mimed.
     raise RuntimeError("voice.engine is 'silent'")

@@ -45,10 +45,9 @@ class Captions:
         (lines of other roles, after the speech, show once it is over)."""
         if self.revealed is None or not self.subtitle_sentences:
             return len(self.subtitle)
-        before = join_sentences(self.subtitle_sentences[:-1])
-        separator = 1 if before and len(join_sentences(self.subtitle_sentences[-2:])) > len(
-            self.subtitle_sentences[-2]) + len(self.subtitle_sentences[-1]) else 0
-        return len(before) + separator + min(self.revealed, len(self.subtitle_sentences[-1]))
+        last = self.subtitle_sentences[-1]
+        spoken_block = join_sentences(self.subtitle_sentences)
+        return len(spoken_block) - len(last) + min(self.revealed, len(last))
 
     def reveal(self, characters: int | None) -> None:
         if characters != self.revealed:

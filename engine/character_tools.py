@@ -33,6 +33,7 @@ import pygame
 from engine.character import EYE_STATES, MOUTH_FALLBACKS, REQUIRED_MOUTHS, CharacterSpec, load_character_spec
 from engine.presence import PresenceConfig
 from engine.protocol import EMOTIONS
+from engine.sheets import assemble_sheet
 from engine.stage import CharacterSprites
 from engine.validate import ConfigError
 
@@ -459,22 +460,6 @@ def _draw_mouth(index: int, emotion: str, shape: str) -> pygame.Surface:
     return frame
 
 
-def _sheet(frames: list[pygame.Surface], columns: int) -> pygame.Surface:
-    """Frames into a grid, numbered row by row. A raw pixel copy, not a blit:
-    blending onto a transparent sheet would change the edge pixels' colour."""
-    width, height = frames[0].get_size()
-    rows = -(-len(frames) // columns)
-    sheet = pygame.Surface((width * columns, height * rows), pygame.SRCALPHA)
-    rgb, alpha = pygame.surfarray.pixels3d(sheet), pygame.surfarray.pixels_alpha(sheet)
-    rgb[...] = OUTLINE
-    for i, frame in enumerate(frames):
-        x, y = (i % columns) * width, (i // columns) * height
-        rgb[x:x + width, y:y + height] = pygame.surfarray.array3d(frame)
-        alpha[x:x + width, y:y + height] = pygame.surfarray.array_alpha(frame)
-    del rgb, alpha
-    return sheet
-
-
 def placeholder_sheets() -> dict[str, pygame.Surface]:
     """body.png, eyes.png and mouths.png for the template. Needs pygame.font."""
     bodies = [_draw_body(i, emotion) for i, emotion in enumerate(EMOTIONS)]
@@ -482,8 +467,9 @@ def placeholder_sheets() -> dict[str, pygame.Surface]:
             for i, emotion in enumerate(EMOTIONS) for k, state in enumerate(EYE_STATES)]
     mouths = [_draw_mouth(5 * i + k, emotion, shape)
               for i, emotion in enumerate(EMOTIONS) for k, shape in enumerate(MOUTH_SHAPES)]
-    return {"body.png": _sheet(bodies, BODY_GRID[0]), "eyes.png": _sheet(eyes, EYES_GRID[0]),
-            "mouths.png": _sheet(mouths, MOUTH_GRID[0])}
+    return {"body.png": assemble_sheet(bodies, BODY_GRID[0], OUTLINE),
+            "eyes.png": assemble_sheet(eyes, EYES_GRID[0], OUTLINE),
+            "mouths.png": assemble_sheet(mouths, MOUTH_GRID[0], OUTLINE)}
 
 
 def new_character(name: str, characters_dir: Path = CHARACTERS_DIR) -> Path:

@@ -9,7 +9,7 @@ import pygame
 from engine.captions import Captions
 from engine.config import OverlayConfig
 from engine.input_box import InputBox
-from engine.subtitle_box import SubtitleBox, outlined
+from engine.subtitle_box import KEY, SubtitleBox, outlined
 from engine.text_layout import wrap
 from engine.toasts import ToastBoard
 
@@ -20,33 +20,21 @@ QUESTION = (255, 226, 140)
 LEVEL_COLOURS = {"info": (40, 40, 60), "warning": (120, 80, 10), "error": (140, 20, 30)}
 
 
-_KEY = (255, 0, 255)  # the corners outside a box's rounded rectangle; never drawn
-
-
-def _box(lines: list[pygame.Surface], padding: int, fill: tuple[int, ...], gap: int = 0,
-         width: int = 0, centred: bool = False, opacity: float = 1.0) -> pygame.Surface:
-    """A rounded box holding ``lines``. An opaque one is made opaque with a
-    colour key, in the display's format: blitting it is a copy, not a
-    per-pixel blend, which matters at 1080p where every frame redraws it."""
+def _box(lines: list[pygame.Surface], padding: int, fill: tuple[int, int, int], gap: int = 0,
+         width: int = 0) -> pygame.Surface:
+    """An opaque rounded box holding ``lines``, made opaque with a colour key,
+    in the display's format: blitting it is a copy, not a per-pixel blend,
+    which matters at 1080p where every frame redraws it."""
     width = max(width, max(line.get_width() for line in lines) + 2 * padding)
     height = sum(line.get_height() for line in lines) + gap * (len(lines) - 1) + 2 * padding
-    radius = min(14, padding + 4)
-    if opacity < 1.0:  # see-through: a per-pixel alpha box, the text on it solid
-        surface = pygame.Surface((width, height), pygame.SRCALPHA)
-        pygame.draw.rect(surface, (*fill[:3], round(255 * opacity)), surface.get_rect(), border_radius=radius)
-        y = padding
-        for line in lines:
-            surface.blit(line, ((width - line.get_width()) // 2 if centred else padding, y))
-            y += line.get_height() + gap
-        return surface.convert_alpha() if pygame.display.get_surface() is not None else surface
     surface = pygame.Surface((width, height))
-    surface.fill(_KEY)
-    pygame.draw.rect(surface, fill[:3], surface.get_rect(), border_radius=radius)
+    surface.fill(KEY)
+    pygame.draw.rect(surface, fill, surface.get_rect(), border_radius=min(14, padding + 4))
     y = padding
     for line in lines:
-        surface.blit(line, ((width - line.get_width()) // 2 if centred else padding, y))
+        surface.blit(line, (padding, y))
         y += line.get_height() + gap
-    surface.set_colorkey(_KEY, pygame.RLEACCEL)
+    surface.set_colorkey(KEY, pygame.RLEACCEL)
     return surface.convert() if pygame.display.get_surface() is not None else surface
 
 

@@ -32,7 +32,7 @@ from engine.presence import Presence
 from engine.lifecycle import LifecycleReporter
 from engine.playback import MIXER_RATE
 from engine.speech_scheduler import State
-from engine.tts_worker import SynthesizerFactory, SynthRequest, TtsWorker, VoiceUnavailable
+from engine.tts_worker import SynthRequest, TtsWorker, VoiceUnavailable
 
 log = logging.getLogger("kuchipaku.record")
 
@@ -195,5 +195,3 @@ def headless() -> None:
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
-
-__all__ = ["record", "headless", "Recording", "InlineWorker", "RecordingOutput", "SynthesizerFactory"]

@@ -30,6 +30,9 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 import numpy as np  # noqa: E402
 import pygame  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from anywhere
+from engine.sheets import assemble_sheet  # noqa: E402
+
 Point = tuple[float, float]
 Color = tuple[int, int, int]
 
@@ -971,23 +974,6 @@ def check_no_green(surf: pygame.Surface, label: str) -> None:
         raise AssertionError(f"{label}: {int(bad.sum())} greenish pixels would be keyed out: {sample}")
 
 
-def sheet(frames: Sequence[pygame.Surface], cols: int) -> pygame.Surface:
-    fw, fh = frames[0].get_size()
-    rows = (len(frames) + cols - 1) // cols
-    out = pygame.Surface((fw * cols, fh * rows), pygame.SRCALPHA)
-    rgb = pygame.surfarray.pixels3d(out)
-    alpha = pygame.surfarray.pixels_alpha(out)
-    rgb[...] = OUTLINE
-    for i, frame in enumerate(frames):
-        # A raw pixel copy, not a blit: blending onto a transparent sheet would
-        # alter the colour of semi-transparent edge pixels.
-        x, y = (i % cols) * fw, (i // cols) * fh
-        rgb[x:x + fw, y:y + fh] = pygame.surfarray.array3d(frame)
-        alpha[x:x + fw, y:y + fh] = pygame.surfarray.array_alpha(frame)
-    del rgb, alpha
-    return out
-
-
 def yaml_text() -> str:
     ex, ey = EYES_POS
     ew, eh = EYES_SIZE
@@ -1055,9 +1041,9 @@ def build() -> dict[str, pygame.Surface]:
     check_inside_frame(mouths, "mouths")
 
     sheets = {
-        "body.png": sheet(bodies, 3),
-        "eyes.png": sheet(eyes, 2),
-        "mouths.png": sheet(mouths, 5),
+        "body.png": assemble_sheet(bodies, 3, OUTLINE),
+        "eyes.png": assemble_sheet(eyes, 2, OUTLINE),
+        "mouths.png": assemble_sheet(mouths, 5, OUTLINE),
     }
     for name, surf in sheets.items():
         check_no_green(surf, name)
