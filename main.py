@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
     if args.new_character is not None or args.check_character is not None or args.out is not None:
-        from engine.character_tools import run_cli  # character authoring: no config, no window, no link
+        from authoring.character_tools import run_cli  # character authoring: no config, no window, no link
 
         return run_cli(args.new_character, args.check_character, args.out, HERE / "characters")
 
@@ -66,15 +66,15 @@ def main(argv: list[str] | None = None) -> int:
         if not args.say:
             print("kuchipaku: --record needs at least one --say TEXT", file=sys.stderr)
             return 2
-        from engine.recorder import headless
+        from engine.app.recorder import headless
         headless()
 
     # Imported after logging is set up, and so that --help needs no pygame.
-    from engine.app import App, DisplayUnavailable, Line
-    from engine.character import load_character_spec
-    from engine.config import check_exposure, load_config, with_overrides
-    from engine.protocol import EMOTIONS
-    from engine.validate import ConfigError, Invalid, integer, text
+    from engine.app.runtime import App, DisplayUnavailable, Line
+    from engine.stage.character import load_character_spec
+    from engine.settings.config import check_exposure, load_config, with_overrides
+    from engine.link.protocol import EMOTIONS
+    from engine.settings.validate import ConfigError, Invalid, integer, text
 
     try:
         config = load_config(args.config)
@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
 
     app = App(config, character, [Line(text, args.emotion.lower()) for text in args.say], args.snapshot_dir)
     if args.record is not None:
-        from engine.recorder import record
+        from engine.app.recorder import record
 
         done = record(app, args.record, args.fps)
         print(f"recorded {done.frames} frames ({done.seconds:.2f} s at {done.fps} fps) to {done.folder}"

@@ -66,13 +66,13 @@ def part_frames() -> dict:
 
     import pygame
 
-    from engine.app import App, Line
-    from engine.character import load_character_spec
-    from engine.config import Config, WindowConfig
-    from engine.inbox import WakingQueue
-    from engine.lifecycle import LifecycleReporter
-    from engine.playback import AudioOutput
-    from engine.tts_worker import TtsWorker
+    from engine.app.runtime import App, Line
+    from engine.stage.character import load_character_spec
+    from engine.settings.config import Config, WindowConfig
+    from engine.link.inbox import WakingQueue
+    from engine.app.lifecycle import LifecycleReporter
+    from engine.speech.playback import AudioOutput
+    from engine.speech.worker import TtsWorker
 
     size = (1920, 1080)
     config = dataclasses.replace(Config(), window=WindowConfig(size=size))
@@ -117,8 +117,8 @@ def part_frames() -> dict:
 
 def part_synth_floor() -> dict:
     """espeak-ng synthesising the sentence to memory, alone."""
-    from engine.config import VoiceConfig
-    from engine.tts_worker import EspeakSynthesizer
+    from engine.settings.config import VoiceConfig
+    from engine.speech.worker import EspeakSynthesizer
 
     synthesizer = EspeakSynthesizer(VoiceConfig())
     synthesizer.synthesize(SENTENCE)
@@ -139,11 +139,11 @@ def part_latency() -> dict:
     import pygame
     from websockets.sync.client import connect
 
-    import engine.link_session as link_session
-    import engine.playback as playback
-    from engine.app import App
-    from engine.character import load_character_spec
-    from engine.config import Config, LinkConfig
+    import engine.link.session as link_session
+    import engine.speech.playback as playback
+    from engine.app.runtime import App
+    from engine.stage.character import load_character_spec
+    from engine.settings.config import Config, LinkConfig
 
     arrived: list[float] = []
     played: list[float] = []
@@ -201,10 +201,10 @@ def part_lipsync() -> dict:
 
     import numpy as np
 
-    from engine.app import App, Line
-    from engine.character import load_character_spec
-    from engine.config import Config
-    from engine.recorder import record
+    from engine.app.runtime import App, Line
+    from engine.stage.character import load_character_spec
+    from engine.settings.config import Config
+    from engine.app.recorder import record
 
     out = Path(tempfile.mkdtemp(prefix="kuchipaku-lipsync-"))
     fps = 60

@@ -19,9 +19,9 @@ from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from engine.config import load_config  # noqa: E402
-from engine.inbox import Backlog  # noqa: E402
-from engine.link_server import LinkServer  # noqa: E402
+from engine.settings.config import load_config  # noqa: E402
+from engine.link.inbox import Backlog  # noqa: E402
+from engine.link.server import LinkServer  # noqa: E402
 
 
 class EchoSession:

@@ -14,9 +14,9 @@ import pygame
 import websocket
 
 from conftest import ROOT, run_app, wait_for
-from engine.app import App, Line
-from engine.character import load_character_spec
-from engine.config import Config, LinkConfig
+from engine.app.runtime import App, Line
+from engine.stage.character import load_character_spec
+from engine.settings.config import Config, LinkConfig
 
 
 def test_closing_the_window_stops_cleanly_and_leaves_no_thread():

@@ -13,12 +13,12 @@ import pytest
 import yaml
 from conftest import ROOT, wait_for
 
-from engine.character import load_character_spec
-from engine.character_tools import (MOUTH_SHAPES, ContactSheetLayout, ToolError, check_character, compose,
+from engine.stage.character import load_character_spec
+from authoring.character_tools import (MOUTH_SHAPES, ContactSheetLayout, ToolError, check_character, compose,
                                     new_character, offscreen_display, run_cli, sheet_warnings)
-from engine.protocol import EMOTIONS
-from engine.stage import CharacterSprites
-from engine.validate import ConfigError
+from engine.link.protocol import EMOTIONS
+from engine.stage.sprites import CharacterSprites
+from engine.settings.validate import ConfigError
 
 DEFAULT = ROOT / "characters" / "default"
 

@@ -8,9 +8,9 @@ import textwrap
 import pytest
 
 from conftest import ROOT
-from engine.character import load_character_spec
-from engine.config import Config, load_config, with_overrides
-from engine.validate import ConfigError
+from engine.stage.character import load_character_spec
+from engine.settings.config import Config, load_config, with_overrides
+from engine.settings.validate import ConfigError
 
 
 def write(tmp_path, text: str, name: str = "config.yaml"):

@@ -9,9 +9,9 @@ import time
 import pygame
 
 from conftest import ROOT, run_app, wait_for
-from engine.app import App
-from engine.character import load_character_spec
-from engine.config import Config, LinkConfig, load_config
+from engine.app.runtime import App
+from engine.stage.character import load_character_spec
+from engine.settings.config import Config, LinkConfig, load_config
 
 
 def press(key: int) -> None:
@@ -56,7 +56,7 @@ def test_hotkeys():
 
 
 def test_help_lists_every_key():
-    from engine.hotkeys import HELP_LINES
+    from engine.app.hotkeys import HELP_LINES
 
     text = "\n".join(HELP_LINES)
     for key in ("F1", "F11", "F10", "H", "Esc", "T", "R", "Enter", "1", "6"):

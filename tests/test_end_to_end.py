@@ -17,7 +17,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from conftest import ROOT, wait_for
-from engine.character import load_character_spec
+from engine.stage.character import load_character_spec
 
 SAMPLE = (ROOT / "examples" / "send_message.py").read_text(encoding="utf-8")
 

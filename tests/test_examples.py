@@ -13,13 +13,13 @@ from test_v2_live import free_port, program_client
 
 def test_send_tool_speaks_and_waits(program):
     app = program()
-    done = subprocess.run([sys.executable, "-m", "engine.send", "Sent from the tool.", "--emotion", "happy",
+    done = subprocess.run([sys.executable, "-m", "engine.link.send", "Sent from the tool.", "--emotion", "happy",
                            "--wait", "--url", app.url], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["character.message.received", "character.message.rendered",
                                    "character.speech.start", "character.speech.done"]
     app.wait_for_log(r"speaking \(happy, audible, .*'Sent from the tool\.'")
-    refused = subprocess.run([sys.executable, "-m", "engine.send", "x", "--url", "ws://127.0.0.1:1/ws"],
+    refused = subprocess.run([sys.executable, "-m", "engine.link.send", "x", "--url", "ws://127.0.0.1:1/ws"],
                              cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert refused.returncode == 1 and "could not send" in refused.stderr
     assert app.stop() == 0

@@ -16,10 +16,10 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from conftest import ROOT, run_app, wait_for
-from engine.app import App
-from engine.character import load_character_spec
-from engine.config import Config, LinkConfig
-from engine.tts_worker import EspeakSynthesizer, SynthesisError
+from engine.app.runtime import App
+from engine.stage.character import load_character_spec
+from engine.settings.config import Config, LinkConfig
+from engine.speech.worker import EspeakSynthesizer, SynthesisError
 
 
 class FaultyVoice:

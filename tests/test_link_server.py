@@ -10,9 +10,9 @@ import websocket
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect
 
-from engine.config import LinkConfig
-from engine.inbox import Backlog, LinkNotice, Received
-from engine.link_server import LinkServer
+from engine.settings.config import LinkConfig
+from engine.link.inbox import Backlog, LinkNotice, Received
+from engine.link.server import LinkServer
 
 
 @pytest.fixture

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.audio_clip import clip_from_samples, clip_from_text
-from engine.expression import ExpressionState
-from engine.mouth import MouthAnimator
-from engine.playback import PlaybackClock
+from engine.speech.clip import clip_from_samples, clip_from_text
+from engine.stage.expression import ExpressionState
+from engine.stage.mouth import MouthAnimator
+from engine.speech.playback import PlaybackClock
 
 
 def tone(seconds: float, amplitude: float, rate: int = 22050) -> np.ndarray:
@@ -88,7 +88,7 @@ def test_expression_returns_to_neutral_after_the_delay():
 
 
 def test_phonemes_map_to_five_mouth_shapes():
-    from engine.visemes import shape_of
+    from engine.speech.visemes import shape_of
 
     table = {"m": "closed", "b": "closed", "p": "closed", "_:": "closed", "_": "closed",
              "a": "open", "aI": "open", "V": "open", "@": "open", "'a:": "open",
@@ -99,7 +99,7 @@ def test_phonemes_map_to_five_mouth_shapes():
 
 
 def test_viseme_track_lookup():
-    from engine.visemes import VisemeTrack, is_bilabial
+    from engine.speech.visemes import VisemeTrack, is_bilabial
 
     track = VisemeTrack.from_events([(0.2, "aI"), (0.0, "m"), (0.35, "_")])
     assert track.at(-0.1) is None
@@ -112,8 +112,8 @@ def test_viseme_track_lookup():
 def test_real_espeak_gives_visemes_in_time_with_the_audio():
     import threading
 
-    from engine.config import VoiceConfig
-    from engine.tts_worker import EspeakSynthesizer
+    from engine.settings.config import VoiceConfig
+    from engine.speech.worker import EspeakSynthesizer
 
     out = {}
     thread = threading.Thread(target=lambda: out.update(clip=EspeakSynthesizer(VoiceConfig()).synthesize(

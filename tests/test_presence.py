@@ -8,9 +8,9 @@ import shutil
 import pytest
 
 from conftest import ROOT
-from engine.character import load_character_spec
-from engine.presence import Presence, PresenceConfig
-from engine.validate import ConfigError
+from engine.stage.character import load_character_spec
+from engine.stage.presence import Presence, PresenceConfig
+from engine.settings.validate import ConfigError
 
 STEP = 0.01
 
@@ -88,7 +88,7 @@ def test_presence_is_set_per_character(tmp_path):
 
 
 def test_placement_anchors_margins_and_scale():
-    from engine.stage import character_topleft, fit_scale
+    from engine.stage.sprites import character_topleft, fit_scale
 
     window, sprite = (1920, 1080), (512, 640)
     assert character_topleft(sprite, window) == (704, 440)

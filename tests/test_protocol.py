@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.protocol import Block, ErrorCode, ProtocolError, Role, parse_frame
-from engine.replies import Replies
+from engine.link.protocol import Block, ErrorCode, ProtocolError, Role, parse_frame
+from engine.link.replies import Replies
 
 error_reply = Replies.error
 warning_reply = Replies.warning

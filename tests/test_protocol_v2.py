@@ -7,9 +7,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from engine.protocol import (Ack, Block, Cancel, ChatError, ChatMessage, ErrorCode, Hello, Ping, Pong,
+from engine.link.protocol import (Ack, Block, Cancel, ChatError, ChatMessage, ErrorCode, Hello, Ping, Pong,
                              ProtocolError, Ready, Role, UserChat, Warning, parse_frame)
-from engine.replies import LIFECYCLE_EVENTS, Replies, iso_timestamp
+from engine.link.replies import LIFECYCLE_EVENTS, Replies, iso_timestamp
 
 
 def v2(event_type: str, payload=None, **envelope) -> str:

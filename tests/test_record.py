@@ -13,8 +13,8 @@ import pygame
 import pytest
 
 from conftest import ROOT
-from engine.character import load_character_spec
-from engine.stage import CharacterSprites, fit_scale
+from engine.stage.character import load_character_spec
+from engine.stage.sprites import CharacterSprites, fit_scale
 
 
 def run_record(out, *args: str) -> subprocess.CompletedProcess:
@@ -84,9 +84,9 @@ def test_a_character_with_only_three_mouths_loads_and_speaks(tmp_path):
     yaml_path = folder / "character.yaml"
     yaml_path.write_text(re.sub(r", wide: \d+, round: \d+", "", yaml_path.read_text(encoding="utf-8")),
                          encoding="utf-8")
-    from engine.app import App, Line
-    from engine.config import Config
-    from engine.recorder import record
+    from engine.app.runtime import App, Line
+    from engine.settings.config import Config
+    from engine.app.recorder import record
 
     recording = record(App(Config(), load_character_spec(folder), [Line("Who knew blue boots?")]),
                        tmp_path / "rec", fps=20)

@@ -15,11 +15,11 @@ from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
 from conftest import ROOT, wait_for
-from engine.config import LinkConfig
-from engine.inbox import Backlog
-from engine.link_security import (RateLimiter, is_loopback_host, is_loopback_origin, origin_allowed,
+from engine.settings.config import LinkConfig
+from engine.link.inbox import Backlog
+from engine.link.security import (RateLimiter, is_loopback_host, is_loopback_origin, origin_allowed,
                                   token_in_request, token_matches)
-from engine.link_server import LinkServer
+from engine.link.server import LinkServer
 
 
 @pytest.mark.parametrize("host, loopback", [

@@ -9,13 +9,13 @@ import numpy as np
 import pytest
 
 from conftest import wait_for
-from engine.audio_clip import clip_from_samples
-from engine.captions import Captions
-from engine.inbox import Backlog, Received
-from engine.playback import AudioOutput, PlaybackClock
-from engine.protocol import parse_frame
-from engine.speech_scheduler import SpeechScheduler, State
-from engine.tts_worker import SynthesisError, TtsWorker
+from engine.speech.clip import clip_from_samples
+from engine.overlay.captions import Captions
+from engine.link.inbox import Backlog, Received
+from engine.speech.playback import AudioOutput, PlaybackClock
+from engine.link.protocol import parse_frame
+from engine.speech.scheduler import SpeechScheduler, State
+from engine.speech.worker import SynthesisError, TtsWorker
 
 
 class ToneSynthesizer:

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from engine.captions import join_sentences
-from engine.speech_text import Sentence, sentences_of, split_sentences, strip_tags
-from engine.text_layout import wrap
+from engine.overlay.captions import join_sentences
+from engine.speech.text import Sentence, sentences_of, split_sentences, strip_tags
+from engine.overlay.text_layout import wrap
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from engine.speech_text import Sentence, ends_sentence, final_emotion
-from engine.stream_text import StreamAssembler
+from engine.speech.text import Sentence, ends_sentence, final_emotion
+from engine.speech.stream import StreamAssembler
 
 
 def feed(assembler: StreamAssembler, pieces: list[str], key="r", now: float = 0.0) -> list[Sentence]:

@@ -9,11 +9,11 @@ import pygame
 import pytest
 
 from conftest import ROOT, run_app, wait_for
-from engine.audio_clip import clip_from_samples
-from engine.captions import Captions
-from engine.config import Config, LinkConfig, OverlayConfig
-from engine.fonts import load_font
-from engine.overlays import Overlays
+from engine.speech.clip import clip_from_samples
+from engine.overlay.captions import Captions
+from engine.settings.config import Config, LinkConfig, OverlayConfig
+from engine.overlay.fonts import load_font
+from engine.overlay.overlays import Overlays
 
 
 @pytest.fixture(scope="module")
@@ -84,8 +84,8 @@ def test_styles_and_older_lines_scrolling_off(display):
 def test_subtitles_in_their_own_window_or_hidden(mode):
     config = dataclasses.replace(Config(), link=LinkConfig(port=0),
                                  overlays=OverlayConfig(subtitles=mode, subtitle_window_size=(800, 160)))
-    from engine.app import App, Line
-    from engine.character import load_character_spec
+    from engine.app.runtime import App, Line
+    from engine.stage.character import load_character_spec
 
     app = App(config, load_character_spec(ROOT / "characters" / "default"), [Line("Subtitles elsewhere.")])
     seen: dict = {}

@@ -11,11 +11,11 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pytest
 
-from engine.audio_clip import STEP_S
-from engine.config import VoiceConfig
-from engine.playback import MIXER_RATE
-from engine.tts_worker import EspeakSynthesizer, SynthesisError
-from engine.voices import (AutoSynthesizer, make_synthesizer, mostly_japanese, resample, to_int16,
+from engine.speech.clip import STEP_S
+from engine.settings.config import VoiceConfig
+from engine.speech.playback import MIXER_RATE
+from engine.speech.worker import EspeakSynthesizer, SynthesisError
+from engine.speech.voices import (AutoSynthesizer, make_synthesizer, mostly_japanese, resample, to_int16,
                            trim_silence)
 
 NEEDS_OPENJTALK = "pyopenjtalk-plus is not installed (make test JA=1 installs it)"

@@ -1,0 +1,47 @@
+"""Telling senders what became of their messages.
+
+Scheduler events become lifecycle events (v2 envelope) for messages that carry
+a ``requestId`` or an ``id``, and ``{"type": "tts_complete"}`` for legacy
+senders once each of their messages has been spoken. ``received`` is sent by
+the link itself when it accepts a message, so it always comes first.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from engine.link.replies import Replies
+from engine.speech.scheduler import SpeechEvent
+
+Send = Callable[[int, str], None]  # (connection id, frame)
+
+_LIFECYCLE = {
+    "rendered": "character.message.rendered",
+    "speech_start": "character.speech.start",
+    "speech_error": "character.speech.error",
+    "speech_done": "character.speech.done",
+    "response_done": "character.response.done",
+}
+
+
+class LifecycleReporter:
+    def __init__(self, send: Send, replies: Replies, tts_complete: bool) -> None:
+        self._send = send
+        self._replies = replies
+        self._tts_complete = tts_complete
+
+    def report(self, event: SpeechEvent) -> None:
+        ref = event.message
+        if ref.connection <= 0:  # spoken from the command line or the input box: nobody to tell
+            return
+        if event.kind == "message_done" and ref.version == "1" and self._tts_complete:
+            self._send(ref.connection, self._replies.tts_complete())
+        event_type = _LIFECYCLE.get(event.kind)
+        if event_type is None or ref.lifecycle_id is None:
+            return
+        details: dict = {}
+        if event.kind == "speech_error":
+            details = {"code": "tts_failed", "message": event.problem or "synthesis failed", "text": event.text,
+                       "fallback": "silent"}
+        elif event.kind == "speech_done":
+            details = {"cancelled": event.cancelled}
+        self._send(ref.connection, self._replies.lifecycle(event_type, ref.lifecycle_id, **details))

@@ -1,0 +1,350 @@
+"""The link protocol, sans I/O: text frames in, messages and replies out.
+
+This is AITuberKit's External Linkage Mode (see ../shared/PROTOCOL.md) in both
+generations: v1 ("legacy") messages and the v2 envelope. Nothing here touches a
+socket, a clock or a queue, so every rule is tested on plain strings.
+``parse_frame`` either returns a ``Parsed`` or raises ``ProtocolError`` with one
+of the coded errors; no other exception escapes it. What we send back is built
+in ``engine.link.replies``.
+"""
+from __future__ import annotations
+
+import enum
+import json
+import math
+import re
+from dataclasses import dataclass
+from typing import Any
+
+EMOTIONS = ("neutral", "happy", "sad", "angry", "relaxed", "surprised")
+PANEL_ROLES = frozenset({"code", "output", "executing", "console"})
+DEFAULT_MAX_TEXT_LENGTH = 2000
+
+
+class ErrorCode(enum.StrEnum):
+    INVALID_JSON = "invalid_json"
+    NOT_AN_OBJECT = "not_an_object"
+    MISSING_FIELD = "missing_field"
+    BAD_FIELD = "bad_field"
+    TOO_LONG = "too_long"
+    QUEUE_FULL = "queue_full"
+    RATE_LIMITED = "rate_limited"
+    UNAUTHORIZED = "unauthorized"
+    UNKNOWN_TYPE = "unknown_type"
+
+
+class ProtocolError(Exception):
+    """A frame we refuse, with the code and message sent back to the bot."""
+
+    def __init__(self, code: ErrorCode, message: str, event_id: str | None = None,
+                 event_type: str | None = None) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+        self.event_id = event_id      # a v2 event's id: answered by an error ack
+        self.event_type = event_type
+
+
+class Block(enum.Enum):
+    """Where a message sits in a response block (the legacy ``type`` field)."""
+
+    START = "start"    # clears the subtitle and opens a new block
+    END = "end"        # closes the block after its text
+    APPEND = "append"  # anything else: joins the open block, or opens one
+
+
+class Role(enum.Enum):
+    """How a message is presented, decided by its ``role``."""
+
+    SPEECH = "speech"      # assistant: shown and spoken
+    QUESTION = "question"  # user: the viewer's line being answered, never spoken
+    PANEL = "panel"        # code/output/executing/console: monospace panel
+    PLAIN = "plain"        # anything else: a plain line, with a warning
+
+
+@dataclass(frozen=True)
+class Warning:
+    field: str
+    message: str
+
+
+@dataclass(frozen=True)
+class ChatMessage:
+    """Something to show or say: a v1 message or a v2 chat.start/delta/done."""
+
+    text: str
+    role: str
+    presentation: Role
+    emotion: str
+    block: Block
+    message_id: str | None = None  # "id" (either version)
+    request_id: str | None = None  # "requestId" (v2)
+    version: str = "1"
+    emotion_given: bool = False    # the sender named a valid emotion (else the default applies)
+
+    @property
+    def spoken(self) -> bool:
+        return self.presentation is Role.SPEECH
+
+    @property
+    def lifecycle_id(self) -> str | None:
+        """The id lifecycle events are reported under, if the sender gave one."""
+        return self.request_id or self.message_id
+
+
+@dataclass(frozen=True)
+class Hello:
+    """session.hello: the bot's capabilities; answered by ack."""
+
+    capabilities: dict
+
+
+@dataclass(frozen=True)
+class Ping:
+    pass
+
+
+@dataclass(frozen=True)
+class Cancel:
+    """control.cancel: stop speaking; only ``request_id``'s speech when given."""
+
+    request_id: str | None
+
+
+@dataclass(frozen=True)
+class ChatError:
+    """chat.error: the bot's own failure, shown and never spoken."""
+
+    message: str
+    request_id: str | None
+
+
+@dataclass(frozen=True)
+class Ready:
+    """session.ready from the server we connect to in client mode."""
+
+    capabilities: dict
+
+
+@dataclass(frozen=True)
+class Ack:
+    for_id: str | None
+    status: str
+
+
+@dataclass(frozen=True)
+class Pong:
+    pass
+
+
+@dataclass(frozen=True)
+class UserChat:
+    """chat.message, or legacy {"type": "chat"}: a viewer's line for a bot.
+    We send these in client mode; we never act on one."""
+
+    content: str
+
+
+Event = ChatMessage | Hello | Ping | Cancel | ChatError | Ready | Ack | Pong | UserChat
+
+
+@dataclass(frozen=True)
+class Parsed:
+    event: Event
+    warnings: tuple[Warning, ...] = ()
+    version: str = "1"
+    event_id: str | None = None    # a v2 event's own id, to be acked
+    event_type: str | None = None
+
+    @property
+    def message(self) -> ChatMessage:
+        assert isinstance(self.event, ChatMessage)
+        return self.event
+
+
+# Control characters a bot may send by accident; tab and newlines are fine.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ProtocolError(ErrorCode.INVALID_JSON, f"frame is not valid JSON: {name} is not allowed")
+
+
+def _loads(frame: str) -> Any:
+    try:
+        return json.loads(frame, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as err:
+        raise ProtocolError(ErrorCode.INVALID_JSON,
+                            f"frame is not valid JSON: {err.msg} at column {err.colno}") from None
+    except RecursionError:
+        raise ProtocolError(ErrorCode.INVALID_JSON, "frame is not valid JSON: nested too deeply") from None
+    except ValueError as err:  # e.g. an integer longer than Python's digit limit
+        raise ProtocolError(ErrorCode.INVALID_JSON, f"frame is not valid JSON: {err}"[:200]) from None
+
+
+def _check_text_field(obj: dict[str, Any], field: str, max_length: int) -> str:
+    value = obj[field]
+    if not isinstance(value, str):
+        raise ProtocolError(ErrorCode.BAD_FIELD, f"field '{field}' must be a string, not {_json_type(value)}")
+    if _SURROGATE.search(value):
+        raise ProtocolError(ErrorCode.BAD_FIELD, f"field '{field}' contains a lone surrogate")
+    if _CONTROL.search(value):
+        raise ProtocolError(ErrorCode.BAD_FIELD, f"field '{field}' contains control characters")
+    if len(value) > max_length:
+        raise ProtocolError(ErrorCode.TOO_LONG,
+                            f"field '{field}' is {len(value)} characters; the limit is {max_length}")
+    return value
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "an object"
+    return "a string"
+
+
+def _message_id(value: Any) -> str | None:
+    # Bots use both strings and numbers as ids; anything else is not an id.
+    if isinstance(value, str) and value and not _SURROGATE.search(value):
+        return value[:200]
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and math.isfinite(value):
+        return repr(value)
+    return None
+
+
+def _presentation(role: str) -> Role:
+    if role == "assistant":
+        return Role.SPEECH
+    if role == "user":
+        return Role.QUESTION
+    if role in PANEL_ROLES:
+        return Role.PANEL
+    return Role.PLAIN
+
+
+def parse_frame(frame: str, max_text_length: int = DEFAULT_MAX_TEXT_LENGTH) -> Parsed:
+    """Validate one text frame. Raises ``ProtocolError`` for anything we refuse."""
+    obj = _loads(frame)
+    if not isinstance(obj, dict):
+        raise ProtocolError(ErrorCode.NOT_AN_OBJECT, f"frame must be a JSON object, not {_json_type(obj)}")
+    if "version" in obj and str(obj["version"]) == "2":
+        return _parse_v2(obj, max_text_length)
+    if obj.get("type") == "chat" and "content" in obj and "text" not in obj:
+        return Parsed(UserChat(_check_text_field(obj, "content", max_text_length)))
+    for field in ("text", "role"):
+        if field not in obj:
+            raise ProtocolError(ErrorCode.MISSING_FIELD, f"field '{field}' is required")
+    kind = obj.get("type")
+    if kind is not None and not isinstance(kind, str):
+        raise ProtocolError(ErrorCode.BAD_FIELD, f"field 'type' must be a string, not {_json_type(kind)}")
+    return _chat_message(obj, kind, max_text_length, message_id=_message_id(obj.get("id")), request_id=None,
+                         version="1")
+
+
+def _chat_message(fields: dict[str, Any], kind: str | None, max_text_length: int, *, message_id: str | None,
+                  request_id: str | None, version: str, event_id: str | None = None,
+                  event_type: str | None = None) -> Parsed:
+    """The fields shared by v1 messages and v2 chat payloads."""
+    text = _check_text_field(fields, "text", max_text_length) if "text" in fields else ""
+    role = _check_text_field(fields, "role", 100).strip() if "role" in fields else "assistant"
+
+    warnings: list[Warning] = []
+    presentation = _presentation(role)
+    if presentation is Role.PLAIN:
+        warnings.append(Warning("role", f"role '{role}' is not spoken; use 'assistant' to speak"))
+
+    emotion = fields.get("emotion")
+    emotion_given = False
+    if emotion is None:
+        emotion = "neutral"
+    elif not isinstance(emotion, str) or emotion.strip().lower() not in EMOTIONS:
+        shown = emotion if isinstance(emotion, str) else _json_type(emotion)
+        warnings.append(Warning("emotion", f"unknown emotion {shown!r:.40}; using neutral. "
+                                           f"Known: {', '.join(EMOTIONS)}"))
+        emotion = "neutral"
+    else:
+        emotion = emotion.strip().lower()
+        emotion_given = True
+
+    block = {"start": Block.START, "end": Block.END}.get((kind or "").strip().lower(), Block.APPEND)
+    message = ChatMessage(text=text, role=role, presentation=presentation, emotion=emotion, block=block,
+                          message_id=message_id, request_id=request_id, version=version,
+                          emotion_given=emotion_given)
+    return Parsed(message, tuple(warnings), version, event_id, event_type)
+
+
+# v2 chat events and the legacy block type each stands for.
+_V2_CHAT = {"chat.start": "start", "chat.delta": None, "chat.done": "end"}
+
+
+def _parse_v2(obj: dict[str, Any], max_text_length: int) -> Parsed:
+    event_id = _message_id(obj.get("id"))
+    event_type = obj.get("type")
+    try:
+        return _parse_v2_event(obj, event_id, event_type, max_text_length)
+    except ProtocolError as err:
+        if event_id is None:
+            raise
+        raise ProtocolError(err.code, err.message, event_id, event_type if isinstance(event_type, str) else None) \
+            from None
+
+
+def _parse_v2_event(obj: dict[str, Any], event_id: str | None, event_type: Any, max_text_length: int) -> Parsed:
+    if "type" not in obj:
+        raise ProtocolError(ErrorCode.MISSING_FIELD, "field 'type' is required in a v2 event")
+    if not isinstance(event_type, str):
+        raise ProtocolError(ErrorCode.BAD_FIELD, f"field 'type' must be a string, not {_json_type(event_type)}")
+    payload = obj.get("payload", {})
+    if payload is None:
+        payload = {}
+    if not isinstance(payload, dict):
+        raise ProtocolError(ErrorCode.BAD_FIELD, f"field 'payload' must be an object, not {_json_type(payload)}")
+    request_id = _message_id(obj.get("requestId"))
+
+    def parsed(event: Event) -> Parsed:
+        return Parsed(event, (), "2", event_id, event_type)
+
+    if event_type in _V2_CHAT:
+        if event_type == "chat.delta" and "text" not in payload:
+            raise ProtocolError(ErrorCode.MISSING_FIELD, "field 'payload.text' is required in chat.delta")
+        kind = _V2_CHAT[event_type]
+        legacy = payload.get("legacyType")
+        if kind is None and isinstance(legacy, str):
+            kind = legacy
+        return _chat_message(payload, kind, max_text_length, message_id=event_id, request_id=request_id,
+                             version="2", event_id=event_id, event_type=event_type)
+    if event_type == "session.hello":
+        capabilities = payload.get("capabilities", {})
+        return parsed(Hello(capabilities if isinstance(capabilities, dict) else {}))
+    if event_type == "ping":
+        return parsed(Ping())
+    if event_type == "pong":
+        return parsed(Pong())
+    if event_type == "control.cancel":
+        return parsed(Cancel(request_id or _message_id(payload.get("requestId"))))
+    if event_type == "chat.error":
+        message = payload.get("message", payload.get("error", "the bot reported an error"))
+        if not isinstance(message, str):
+            message = json.dumps(message)[:200]
+        fields = {"message": message}
+        return parsed(ChatError(_check_text_field(fields, "message", max_text_length), request_id))
+    if event_type == "session.ready":
+        capabilities = payload.get("capabilities", {})
+        return parsed(Ready(capabilities if isinstance(capabilities, dict) else {}))
+    if event_type == "ack":
+        status = payload.get("status")
+        return parsed(Ack(_message_id(payload.get("requestId")), status if isinstance(status, str) else "ok"))
+    if event_type == "chat.message":
+        text = payload.get("content", payload.get("text"))
+        return parsed(UserChat(_check_text_field({"content": text}, "content", max_text_length)))
+    raise ProtocolError(ErrorCode.UNKNOWN_TYPE, f"unknown v2 event type {event_type[:60]!r}")

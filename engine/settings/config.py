@@ -1,0 +1,156 @@
+"""Settings: config.yaml read into frozen dataclasses, then CLI overrides."""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from engine.settings.validate import (ConfigError, boolean, build, color, int_pair, integer, number, optional, section,
+                             setting, string_list, text)
+
+EMOTIONS = ("neutral", "happy", "sad", "angry", "relaxed", "surprised")
+VOICE_ENGINES = ("espeak-ng", "openjtalk", "auto", "silent")
+LINK_MODES = ("server", "client")
+
+
+@dataclass(frozen=True)
+class LinkConfig:
+    mode: str = setting("server", text(LINK_MODES))
+    host: str = setting("127.0.0.1", text(meaning="a host name or IP address"))
+    port: int = setting(8000, integer(0, 65535))
+    path: str = setting("/ws", text(pattern=r"/[A-Za-z0-9._~/-]*", meaning="a URL path starting with /"))
+    max_frame_bytes: int = setting(65536, integer(256, 16 * 1024 * 1024))
+    max_text_length: int = setting(2000, integer(1, 1_000_000))
+    queue_limit: int = setting(256, integer(1, 100_000))
+    outbox_limit: int = setting(256, integer(8, 100_000))
+    slow_client_s: float = setting(5.0, number(0.1, 600.0))
+    # security (see README, "Security")
+    token: str | None = setting(None, text(optional=True, pattern=r"[\x21-\x7e]{8,200}",
+                                           meaning="8 to 200 printable ASCII characters, no spaces"))
+    allowed_origins: tuple[str, ...] = setting((), string_list(
+        'origins such as "https://example.com" (scheme://host[:port])', r"https?://[^\s/]+"))
+    rate_per_s: float = setting(20.0, number(0.1, 100_000.0))
+    rate_burst: int = setting(40, integer(1, 1_000_000))
+    max_connections: int = setting(64, integer(1, 10_000))
+    handshake_timeout_s: float = setting(5.0, number(0.1, 300.0))
+    tts_complete: bool = setting(True, boolean())
+    # client mode
+    url: str = setting("ws://localhost:8000/ws", text(pattern=r"wss?://[^\s]+", meaning="a ws:// or wss:// URL"))
+    reconnect_s: float = setting(2.0, number(0.1, 600.0))
+    reconnect_backoff: bool = setting(False, boolean())
+    ping_interval_s: float = setting(15.0, number(0.5, 3600.0))
+    stale_after_s: float = setting(45.0, number(1.0, 3600.0))
+
+    @property
+    def listen_url(self) -> str:
+        """Where bots connect in server mode."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"ws://{host}:{self.port}{self.path}"
+
+
+@dataclass(frozen=True)
+class WindowConfig:
+    size: tuple[int, int] = setting((1280, 720), int_pair(64, 16384))
+    position: tuple[int, int] | None = setting(None, optional(int_pair(-32768, 32767, "[x, y]")))
+    borderless: bool = setting(False, boolean())
+    fullscreen: bool = setting(False, boolean())
+    fps: int = setting(60, integer(1, 480))
+    background: tuple[int, int, int] = setting((0, 255, 0), color())
+
+
+@dataclass(frozen=True)
+class StageConfig:
+    scale: float = setting(1.0, number(0.1, 4.0))
+    anchor: str = setting("bottom-center", text(("bottom-center", "bottom-left", "bottom-right", "center", "top-left",
+                                                 "top-right")))
+    margin: tuple[int, int] = setting((0, 0), int_pair(0, 16384, "[x, y]"))
+
+
+@dataclass(frozen=True)
+class VoiceConfig:
+    engine: str = setting("espeak-ng", text(VOICE_ENGINES))
+    rate: int = setting(175, integer(40, 600))
+    volume: float = setting(1.0, number(0.0, 1.0))
+    voice_id: str | None = setting(None, text(optional=True, meaning="an espeak-ng voice name"))
+    synth_timeout_s: float = setting(2.0, number(0.1, 60.0))
+    neutral_after_s: float = setting(1.5, number(0.0, 600.0))
+    stream_hold_s: float = setting(0.8, number(0.0, 60.0))
+    av_offset_ms: int = setting(0, integer(-1000, 1000))
+
+
+@dataclass(frozen=True)
+class OverlayConfig:
+    enabled: bool = setting(True, boolean())
+    font: str = setting("noto-sans-cjk-jp", text(meaning='"noto-sans-cjk-jp" or a path to a font file'))
+    size: int = setting(30, integer(8, 200))
+    toasts: bool = setting(True, boolean())
+    toast_seconds: float = setting(4.0, number(0.5, 600.0))
+    subtitles: str = setting("stage", text(("stage", "window", "hidden")))
+    subtitle_window_size: tuple[int, int] = setting((1280, 200), int_pair(64, 16384))
+    subtitle_position: str = setting("bottom", text(("bottom", "top")))
+    subtitle_lines: int = setting(3, integer(1, 20))
+    subtitle_width: float = setting(0.8, number(0.1, 1.0))
+    karaoke: bool = setting(True, boolean())
+    text_colour: tuple[int, int, int] = setting((255, 255, 255), color())
+    outline_colour: tuple[int, int, int] = setting((10, 10, 20), color())
+    outline_px: int = setting(2, integer(0, 10))
+    box_colour: tuple[int, int, int] = setting((16, 16, 28), color())
+    box_opacity: float = setting(1.0, number(0.0, 1.0))
+
+
+@dataclass(frozen=True)
+class Config:
+    character: str = setting("default", text(pattern=r"[A-Za-z0-9_-]+", meaning="a character folder name"))
+    link: LinkConfig = section(LinkConfig)
+    window: WindowConfig = section(WindowConfig)
+    stage: StageConfig = section(StageConfig)
+    voice: VoiceConfig = section(VoiceConfig)
+    overlays: OverlayConfig = section(OverlayConfig)
+    source: str = dataclasses.field(default="(defaults)", compare=False)
+
+
+def load_config(path: Path) -> Config:
+    """Read and validate ``path``; raises ConfigError with a one-line message."""
+    name = str(path)
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except OSError as err:
+        raise ConfigError(name, "(file)", "a readable file", err.strerror) from None
+    try:
+        data = yaml.safe_load(raw)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else "(file)"
+        raise ConfigError(name, where, "valid YAML", str(getattr(err, "problem", err))) from None
+    if isinstance(data, dict) and "source" in data:
+        raise ConfigError(name, "source", "one of the known keys")
+    config = build(Config, data, name)
+    return dataclasses.replace(config, source=name)
+
+
+def with_overrides(config: Config, **flags: Any) -> Config:
+    """Apply CLI flags (None means "not given") on top of the file's values."""
+    link_changes = {k: flags[k] for k in ("host", "port", "token") if flags.get(k) is not None}
+    window_changes = {"fullscreen": flags["fullscreen"]} if flags.get("fullscreen") is not None else {}
+    changes: dict[str, Any] = {}
+    if flags.get("character"):
+        changes["character"] = flags["character"]
+    return dataclasses.replace(
+        config,
+        link=dataclasses.replace(config.link, **link_changes),
+        window=dataclasses.replace(config.window, **window_changes),
+        **changes,
+    )
+
+
+def check_exposure(link: LinkConfig) -> None:
+    """Refuse to listen beyond this machine without a token: anyone on the
+    network could otherwise make the character say anything on stream."""
+    from engine.link.security import is_loopback_host
+
+    if link.mode == "server" and not is_loopback_host(link.host) and link.token is None:
+        raise ConfigError("settings", "link.host", "a loopback address (127.0.0.1, localhost, ::1) unless link.token "
+                          "is set, since any machine that can reach it could make the character speak", link.host)
