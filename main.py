@@ -72,8 +72,9 @@ def main(argv: list[str] | None = None) -> int:
     # Imported after logging is set up, and so that --help needs no pygame.
     from engine.app.runtime import App, DisplayUnavailable, Line
     from engine.stage.character import load_character_spec
-    from engine.settings.config import check_exposure, load_config, with_overrides
-    from engine.link.protocol import EMOTIONS
+    from engine.link.security import check_exposure
+    from engine.settings.config import load_config, with_overrides
+    from engine.vocabulary import EMOTIONS
     from engine.settings.validate import ConfigError, Invalid, integer, text
 
     try:

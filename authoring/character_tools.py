@@ -30,9 +30,9 @@ from typing import ClassVar
 import numpy as np
 import pygame
 
-from engine.stage.character import EYE_STATES, MOUTH_FALLBACKS, REQUIRED_MOUTHS, CharacterSpec, load_character_spec
+from engine.stage.character import CharacterSpec, load_character_spec
 from engine.stage.presence import PresenceConfig
-from engine.link.protocol import EMOTIONS
+from engine.vocabulary import EMOTIONS, EYE_STATES, MOUTH_FALLBACKS, MOUTH_SHAPES
 from engine.stage.sheets import assemble_sheet
 from engine.stage.sprites import CharacterSprites
 from engine.settings.validate import ConfigError
@@ -40,7 +40,6 @@ from engine.settings.validate import ConfigError
 CHARACTERS_DIR = Path(__file__).resolve().parent.parent / "characters"
 NAME_PATTERN = r"[A-Za-z0-9_-]+"
 KEY_GREEN = (0, 255, 0)
-MOUTH_SHAPES = REQUIRED_MOUTHS + tuple(MOUTH_FALLBACKS)  # closed, half, open, wide, round
 
 # The same test draw_default_character.py applies before saving: a visible
 # pixel whose green beats red and blue by more than this is at risk from the key.

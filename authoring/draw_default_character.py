@@ -32,6 +32,7 @@ import pygame  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from anywhere
 from engine.stage.sheets import assemble_sheet  # noqa: E402
+from engine.vocabulary import EMOTIONS, MOUTH_SHAPES  # noqa: E402
 
 Point = tuple[float, float]
 Color = tuple[int, int, int]
@@ -41,8 +42,6 @@ FRAME_W, FRAME_H = 512, 640
 CX = 256                   # the face's vertical axis of symmetry
 
 NAME = "Kotone"
-EMOTIONS = ("neutral", "happy", "sad", "angry", "relaxed", "surprised")
-MOUTH_SHAPES = ("closed", "half", "open", "wide", "round")
 
 EYES_POS = (140, 188)
 EYES_SIZE = (232, 124)

@@ -16,7 +16,7 @@ from conftest import ROOT, wait_for
 from engine.stage.character import load_character_spec
 from authoring.character_tools import (MOUTH_SHAPES, ContactSheetLayout, ToolError, check_character, compose,
                                     new_character, offscreen_display, run_cli, sheet_warnings)
-from engine.link.protocol import EMOTIONS
+from engine.vocabulary import EMOTIONS
 from engine.stage.sprites import CharacterSprites
 from engine.settings.validate import ConfigError
 

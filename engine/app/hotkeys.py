@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pygame
 
-from engine.link.protocol import EMOTIONS
+from engine.vocabulary import EMOTIONS
 
 HOTKEYS: list[tuple[int, str, str]] = [
     (pygame.K_F1, "help", "F1  this help"),

@@ -40,7 +40,8 @@ from engine.stage.mouth import MouthAnimator
 from engine.overlay.overlays import Overlays
 from engine.speech.playback import AudioOutput, PlaybackClock
 from engine.stage.presence import Presence
-from engine.link.protocol import Block, Cancel, ChatMessage, Role
+from engine.link.protocol import Block, Cancel, ChatMessage
+from engine.vocabulary import Role
 from engine.app.reloader import Reloader
 from engine.link.replies import Replies
 from engine.speech.scheduler import SpeechEvent, SpeechScheduler

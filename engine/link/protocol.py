@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-EMOTIONS = ("neutral", "happy", "sad", "angry", "relaxed", "surprised")
+from engine.vocabulary import EMOTIONS, Role
 PANEL_ROLES = frozenset({"code", "output", "executing", "console"})
 DEFAULT_MAX_TEXT_LENGTH = 2000
 
@@ -51,15 +51,6 @@ class Block(enum.Enum):
     START = "start"    # clears the subtitle and opens a new block
     END = "end"        # closes the block after its text
     APPEND = "append"  # anything else: joins the open block, or opens one
-
-
-class Role(enum.Enum):
-    """How a message is presented, decided by its ``role``."""
-
-    SPEECH = "speech"      # assistant: shown and spoken
-    QUESTION = "question"  # user: the viewer's line being answered, never spoken
-    PANEL = "panel"        # code/output/executing/console: monospace panel
-    PLAIN = "plain"        # anything else: a plain line, with a warning
 
 
 @dataclass(frozen=True)

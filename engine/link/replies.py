@@ -7,7 +7,8 @@ import json
 from datetime import datetime, timezone
 from typing import Any, Callable
 
-from engine.link.protocol import EMOTIONS, ErrorCode, Warning
+from engine.link.protocol import ErrorCode, Warning
+from engine.vocabulary import EMOTIONS
 
 LIFECYCLE_EVENTS = (
     "character.message.received",

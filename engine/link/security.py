@@ -14,6 +14,9 @@ import time
 from typing import Callable
 from urllib.parse import parse_qs, urlsplit
 
+from engine.settings.config import LinkConfig
+from engine.settings.validate import ConfigError
+
 LOOPBACK_NAMES = ("localhost", "localhost.")
 
 
@@ -76,3 +79,11 @@ class RateLimiter:
             self._tokens -= 1.0
             return True
         return False
+
+
+def check_exposure(link: LinkConfig) -> None:
+    """Refuse to listen beyond this machine without a token: anyone on the
+    network could otherwise make the character say anything on stream."""
+    if link.mode == "server" and not is_loopback_host(link.host) and link.token is None:
+        raise ConfigError("settings", "link.host", "a loopback address (127.0.0.1, localhost, ::1) unless link.token "
+                          "is set, since any machine that can reach it could make the character speak", link.host)

@@ -16,7 +16,7 @@ import uuid
 from websockets.exceptions import WebSocketException
 from websockets.sync.client import connect
 
-from engine.link.protocol import EMOTIONS
+from engine.vocabulary import EMOTIONS
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -3,22 +3,17 @@ spoken, the viewer's question it answers, and the monospace panel."""
 from __future__ import annotations
 
 import collections
-import unicodedata
 
-from engine.link.protocol import Role
+from engine.vocabulary import Role, is_wide
 
 PANEL_LINES = 12
-
-
-def _wide(char: str) -> bool:
-    return unicodedata.east_asian_width(char) in ("W", "F")
 
 
 def join_sentences(sentences: list[str]) -> str:
     """Join with spaces, except between CJK sentences, which use none."""
     text = ""
     for sentence in sentences:
-        if text and not (_wide(text[-1]) and _wide(sentence[0])):
+        if text and not (is_wide(text[-1]) and is_wide(sentence[0])):
             text += " "
         text += sentence
     return text

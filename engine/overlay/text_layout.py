@@ -1,8 +1,9 @@
 """Line wrapping that works for English and for Japanese, which has no spaces."""
 from __future__ import annotations
 
-import unicodedata
 from typing import Callable
+
+from engine.vocabulary import is_wide
 
 # Characters that must not start a line (Japanese line-breaking rules, kinsoku).
 _NO_LINE_START = set("、。，．・：；？！ー」』）】〕〉》ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ!),.:;?")
@@ -13,7 +14,7 @@ def _tokens(text: str) -> list[str]:
     tokens: list[str] = []
     word = ""
     for char in text:
-        wide = unicodedata.east_asian_width(char) in ("W", "F")
+        wide = is_wide(char)
         if wide or (word and word[-1].isspace() and not char.isspace()):
             if word:
                 tokens.append(word)

@@ -8,10 +8,10 @@ from typing import Any
 
 import yaml
 
+from engine.vocabulary import ANCHORS
 from engine.settings.validate import (ConfigError, boolean, build, color, int_pair, integer, number, optional, section,
                              setting, string_list, text)
 
-EMOTIONS = ("neutral", "happy", "sad", "angry", "relaxed", "surprised")
 VOICE_ENGINES = ("espeak-ng", "openjtalk", "auto", "silent")
 LINK_MODES = ("server", "client")
 
@@ -64,8 +64,7 @@ class WindowConfig:
 @dataclass(frozen=True)
 class StageConfig:
     scale: float = setting(1.0, number(0.1, 4.0))
-    anchor: str = setting("bottom-center", text(("bottom-center", "bottom-left", "bottom-right", "center", "top-left",
-                                                 "top-right")))
+    anchor: str = setting("bottom-center", text(ANCHORS))
     margin: tuple[int, int] = setting((0, 0), int_pair(0, 16384, "[x, y]"))
 
 
@@ -144,13 +143,3 @@ def with_overrides(config: Config, **flags: Any) -> Config:
         window=dataclasses.replace(config.window, **window_changes),
         **changes,
     )
-
-
-def check_exposure(link: LinkConfig) -> None:
-    """Refuse to listen beyond this machine without a token: anyone on the
-    network could otherwise make the character say anything on stream."""
-    from engine.link.security import is_loopback_host
-
-    if link.mode == "server" and not is_loopback_host(link.host) and link.token is None:
-        raise ConfigError("settings", "link.host", "a loopback address (127.0.0.1, localhost, ::1) unless link.token "
-                          "is set, since any machine that can reach it could make the character speak", link.host)

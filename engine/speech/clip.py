@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine.speech.visemes import VisemeTrack
+from engine.vocabulary import AUDIO_RATE, is_wide
 
 STEP_S = 0.010
 # Below QUIET_DB the mouth is shut; at LOUD_DB and above it is wide open.
@@ -93,10 +94,6 @@ def clip_from_samples(samples: np.ndarray, sample_rate: int, visemes: VisemeTrac
     return AudioClip(samples, sample_rate, envelope, len(samples) / sample_rate, visemes, words)
 
 
-def _is_cjk(char: str) -> bool:
-    return unicodedata.east_asian_width(char) in ("W", "F")
-
-
 def clip_from_text(text: str, words_per_minute: int) -> AudioClip:
     """A silent clip whose envelope mimes the text at the voice's speed.
 
@@ -107,7 +104,7 @@ def clip_from_text(text: str, words_per_minute: int) -> AudioClip:
     cjk_char_s = latin_char_s * 2.2                    # a kana or kanji is about a mora
     values: list[float] = [0.0] * 5
     for char in text:
-        if _is_cjk(char):
+        if is_wide(char):
             seconds, level = cjk_char_s, (0.0 if unicodedata.category(char).startswith("P") else 0.9)
         elif char.isspace() or not char.isalnum():
             seconds, level = latin_char_s * (4 if char in ".!?;:" else 1), 0.0
@@ -118,4 +115,4 @@ def clip_from_text(text: str, words_per_minute: int) -> AudioClip:
         values.extend([level] * (steps - shut) + [level * 0.3] * shut)
     values.extend([0.0] * 10)
     envelope = np.asarray(values, dtype=np.float32)
-    return AudioClip(None, 22050, envelope, len(envelope) * STEP_S)
+    return AudioClip(None, AUDIO_RATE, envelope, len(envelope) * STEP_S)

@@ -13,10 +13,11 @@ from typing import Callable
 import pygame
 
 from engine.speech.clip import AudioClip
+from engine.vocabulary import AUDIO_RATE
 
 log = logging.getLogger("kuchipaku.audio")
 
-MIXER_RATE = 22050      # espeak-ng's own rate: no resampling on the way out
+MIXER_RATE = AUDIO_RATE  # espeak-ng's own rate: no resampling on the way out
 MIXER_BUFFER = 512      # frames; small, so the clock and the sound stay close
 # How long after a clip's end we wait for the device to drain before moving on.
 DRAIN_GRACE_S = 0.5

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from engine.link.protocol import EMOTIONS
+from engine.vocabulary import EMOTIONS
 
 _TAG = re.compile(r"\[(" + "|".join(EMOTIONS) + r")\]", re.IGNORECASE)
 # A sentence ends at . ! ? … or their full-width forms, plus closing quotes or

@@ -11,7 +11,9 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 
-SHAPES = ("closed", "half", "open", "wide", "round")
+from engine.vocabulary import MOUTH_SHAPES
+
+SHAPES = MOUTH_SHAPES
 # Lips meet at the start of m/b/p for this long, then part as the sound
 # decides: long enough to be drawn in two frames at 60 fps, short enough that a
 # hummed "m" does not look like silence.

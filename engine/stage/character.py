@@ -16,14 +16,11 @@ from typing import Any
 import yaml
 
 from engine.stage.presence import PresenceConfig
-from engine.link.protocol import EMOTIONS
+from engine.vocabulary import EMOTIONS, EYE_STATES, MOUTH_FALLBACKS, REQUIRED_MOUTHS
 from engine.settings.validate import ConfigError, Invalid, build, int_pair, integer, text
 
 SHEETS = ("body", "eyes", "mouths")
-EYE_STATES = ("open", "closed")
-REQUIRED_MOUTHS = ("closed", "half", "open")
 # Optional viseme shapes, and the required shape each falls back to.
-MOUTH_FALLBACKS = {"wide": "half", "round": "half"}
 
 
 @dataclass(frozen=True)
