@@ -44,7 +44,7 @@ HIBIKI_PALETTE = dataclasses.replace(
     hair_hi=(204, 218, 255), hair_line=(42, 48, 116),
     skin=(255, 234, 220), skin_shade=(240, 198, 190), nose=(218, 150, 140),
     cloth=(246, 238, 230), cloth_shade=(214, 202, 204), cloth_hi=(255, 252, 250),
-    collar=(236, 226, 222), collar_shade=(200, 186, 190),
+    collar=(228, 216, 216), collar_shade=(194, 180, 190),
     accent=(255, 142, 60), accent_shade=(212, 98, 34), accent_hi=(255, 200, 140),
     gadget=(64, 62, 84), gadget_shade=(40, 38, 56), gadget_hi=(128, 126, 156),
     brow=(48, 50, 110), brow_rim=(216, 224, 255), lash=(34, 30, 62),

@@ -78,7 +78,8 @@ def draw_eyes(d: Design, emotion: str, closed: bool) -> pygame.Surface:
                     tip = (base[0] + lu, base[1] + lv)
                     cv.taper(out, eye_to_frame([base, tip], side), [3.5, 0], p.lash)
             else:
-                cv.taper(out, eye_to_frame([(end[0] - 2, end[1] - 2), (end[0] + 8, end[1] + 2)], side), [3.5, 0], p.lash)
+                flick = [(end[0] - 2, end[1] - 2), (end[0] + 8, end[1] + 2)]
+                cv.taper(out, eye_to_frame(flick, side), [3.5, 0], p.lash)
         return out
 
     spec = EYE_SHAPES[emotion]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pygame
 
 from authoring.design import Design
-from authoring.drawing import S, Canvas, Part, tint
+from authoring.drawing import Canvas, Part, S, tint
 from authoring.geometry import Point, ellipse_pts, mirror, path, rotate, taper_poly, translate
 
 

@@ -193,7 +193,7 @@ def draw_front_hair(cv: Canvas, d: Design) -> pygame.Surface:
             a, b, tip = c
             cv.taper(layer, [(a[0] - w[0] * 0.1, a[1] + 14), (b[0] - w[1] * 0.12, b[1]),
                              ((b[0] + tip[0]) / 2 - 2, (b[1] + tip[1]) / 2 + 4)], [0, 2.4, 0], p.hair_line)
-        for c, w in side_locks()[:1] + side_locks()[2:3]:
+        for c, _ in side_locks()[:1] + side_locks()[2:3]:
             side = 1 if c[0][0] > CX else -1
             cv.taper(layer, translate(c[:3], -side * 4, 24), [0, 2.4, 0], p.hair_line)
         cv.taper(layer, [(150, 74), (190, 56), (230, 52)], [0, 2.2, 0], p.hair_line)

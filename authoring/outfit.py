@@ -32,8 +32,8 @@ def lapel(side: int) -> list[Point]:
 def hood() -> list[Point]:
     """The hood lying round the neck: a thick roll from shoulder to shoulder,
     dipping into the V of the neckline."""
-    right = [(256, 492), (276, 452), (292, 418), (304, 396), (336, 398), (372, 412), (364, 428),
-             (328, 424), (306, 434), (284, 476), (256, 520)]
+    right = [(256, 490), (274, 452), (288, 420), (298, 392), (340, 390), (384, 406), (396, 426), (362, 434),
+             (326, 430), (306, 442), (284, 480), (256, 520)]
     return catmull(right + mirror(list(reversed(right)))[1:-1], closed=True)
 
 
