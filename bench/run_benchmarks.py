@@ -134,7 +134,7 @@ def part_latency() -> dict:
     import engine.speech.playback as playback
     from engine.app.loop import run
     from engine.app.runtime import build
-    from engine.settings.config import Config, LinkConfig
+    from engine.settings.config import Config, HttpApiConfig, LinkConfig
     from engine.stage.character import load_character_spec
 
     arrived: list[float] = []
@@ -153,7 +153,7 @@ def part_latency() -> dict:
 
     link_session.LinkSession.on_text = on_text
     playback.AudioOutput.play = play
-    app = build(dataclasses.replace(Config(), link=LinkConfig(port=0)),
+    app = build(dataclasses.replace(Config(), link=LinkConfig(port=0), http_api=HttpApiConfig(port=0)),
                 load_character_spec(ROOT / "characters" / "default"))
     results: dict = {}
 

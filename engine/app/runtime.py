@@ -23,12 +23,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from engine.app.api_events import ApiEvents
 from engine.app.hotkeys import HELP_LINES
 from engine.app.lifecycle import LifecycleReporter
 from engine.app.reloader import Reloader
 from engine.app.window import Snapshots, StageWindow
 from engine.link.client import LinkClient
-from engine.link.inbox import Backlog, Command, LinkNotice, Received, WakingQueue
+from engine.link.http_api import API_CONNECTION
+from engine.link.http_events import EventHub
+from engine.link.http_server import HttpApiServer
+from engine.link.inbox import Backlog, Command, LinkNotice, Received, Stop, WakingQueue
 from engine.link.protocol import Block, Cancel, ChatMessage
 from engine.link.replies import Replies
 from engine.link.server import LinkServer
@@ -110,11 +114,19 @@ def build(config: Config, character: CharacterSpec, *, say: list[Line] | None = 
     if devices.link:
         link = (LinkClient if config.link.mode == "client" else LinkServer)(config.link, inbox, backlog, replies)
     send = link.send if link is not None else (lambda connection, frame: None)
+    api = api_events = None
+    if devices.link and config.http_api.enabled:  # AITuberKit's HTTP API, into the same inbox and backlog
+        hub = EventHub(config.http_api.max_event_streams)
+        receiver = character.name or config.character
+        user_line = link.send_user_chat if isinstance(link, LinkClient) else None
+        api = HttpApiServer(config.http_api, inbox, backlog, hub, (receiver,), config.link.max_text_length,
+                            client_mode=config.link.mode == "client", send_user_line=user_line)
+        api_events = ApiEvents(hub, receiver, voice.engine, lambda: backlog.taken)
     return Runtime(config, character, say or [], devices.now, wake, inbox, scheduler, captions, audio, clock, worker,
                    link,
                    LifecycleReporter(send, replies, config.link.tts_complete), toasts,
                    Presence(character.presence, devices.rng or random.Random()),
-                   Reloader(config_path, character), reapply, Snapshots(snapshot_dir))
+                   Reloader(config_path, character), reapply, Snapshots(snapshot_dir), api, api_events)
 
 
 class Runtime:
@@ -125,7 +137,8 @@ class Runtime:
                  audio: AudioOutput,
                  clock: PlaybackClock, worker: TtsWorker | InlineWorker, link: LinkServer | LinkClient | None,
                  lifecycle: LifecycleReporter, toasts: ToastBoard, presence: Presence, reloader: Reloader,
-                 reapply: Callable[[Config], Config], snapshots: Snapshots) -> None:
+                 reapply: Callable[[Config], Config], snapshots: Snapshots, api: HttpApiServer | None = None,
+                 api_events: ApiEvents | None = None) -> None:
         self.config = config
         self.character = character
         self.say = say
@@ -144,6 +157,8 @@ class Runtime:
         self.reloader = reloader
         self.reapply = reapply
         self.snapshots = snapshots
+        self.api = api
+        self.api_events = api_events
         self.window = StageWindow(config, character)
         self.window.on_layout = self._after_layout
         self.expression = ExpressionState(config.voice.neutral_after_s)
@@ -165,12 +180,16 @@ class Runtime:
         self.worker.start()
         if self.link is not None:
             self.link.start()
+        if self.api is not None:
+            self.api.start()
         if self.audio.problem and self.config.voice.engine != "silent":
             self.toast(f"Speaking silently: {self.audio.problem}", "warning")
         for line in self.say:
             self.speak(line)
 
     def shutdown(self) -> None:
+        if self.api is not None:
+            self.api.stop()
         if self.link is not None:
             self.link.stop()
         self.worker.stop()
@@ -186,9 +205,22 @@ class Runtime:
     def cancel(self, request_id: str | None = None) -> None:
         """Stop ``request_id``'s speech (all speech when None) and tell its senders."""
         for event in self.scheduler.cancel(request_id):
-            self.lifecycle.report(event)
+            self._report(event)
         self.mouth.reset()
         log.info("cancelled %s", f"request {request_id!r}" if request_id else "all speech")
+
+    def stop_speech(self, stop: Stop) -> None:
+        """The HTTP API's stop (mode speech, queue or all); toward a v2 server
+        in client mode, also control.cancel."""
+        for event in self.scheduler.stop(stop.mode):
+            self._report(event)
+        if self.api_events is not None:
+            self.api_events.cancelled(self.scheduler.busy)
+        self.mouth.reset()
+        cancel_remote = getattr(self.link, "cancel_remote", None)  # the client's, where it has one
+        if cancel_remote is not None and stop.mode != "queue":
+            cancel_remote()
+        log.info("stopped (%s%s)", stop.mode, f", {stop.reason!r}" if stop.reason else "")
 
     def toast(self, text: str, level: str = "info") -> None:
         self.toasts.push(text, level, self.now())
@@ -251,15 +283,24 @@ class Runtime:
 
     def _on_command(self, command: Command) -> None:
         event = command.event
-        if isinstance(event, Cancel):
+        if isinstance(event, Stop):
+            self.stop_speech(event)
+        elif isinstance(event, Cancel):
             self.cancel(event.request_id)
         else:
             log.warning("the bot on link #%d reported an error: %s", command.connection, ascii(event.message))
             self.captions.show(Role.PLAIN, "error", event.message)
             self.toast("The bot reported an error", "error")
 
+    def _report(self, event: SpeechEvent) -> None:
+        """Tell the sender: a WebSocket bot by its lifecycle, HTTP callers by the event feed."""
+        if event.message.connection != API_CONNECTION:
+            self.lifecycle.report(event)
+        if self.api_events is not None:
+            self.api_events.report(event, self.scheduler.busy)
+
     def _on_speech_event(self, event: SpeechEvent, now: float) -> None:
-        self.lifecycle.report(event)
+        self._report(event)
         if event.kind == "sentence_started":
             self.presence.sentence_started(now)
             log.info("speaking (%s, %s, %.2f s%s): %r", event.emotion,

@@ -92,6 +92,8 @@ class LinkSession:
                 self._send(self._replies.warning(warning))
         if message.lifecycle_id is not None:
             self._send(self._replies.lifecycle("character.message.received", message.lifecycle_id))
+        if message.interrupt:  # as AITuberKit's HTTP API: stop everything, then speak this
+            self._inbox.put(Command(self.conn_id, Cancel(None)))
         self._inbox.put(Received(self.conn_id, message))
 
     def _ack(self, parsed: Parsed) -> None:

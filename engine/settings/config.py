@@ -52,6 +52,32 @@ class LinkConfig:
 
 
 @dataclass(frozen=True)
+class HttpApiConfig:
+    """AITuberKit's HTTP API (/api/v1/...) on a port of its own."""
+
+    enabled: bool = setting(True, boolean())
+    host: str = setting("127.0.0.1", text(meaning="a host name or IP address"))
+    port: int = setting(3000, integer(0, 65535))
+    # The key bots send (Authorization: Bearer, X-AITuberKit-API-Key); AITUBERKIT_API_KEY overrides it.
+    key: str | None = setting(None, text(optional=True, pattern=r"[\x21-\x7e]{8,200}",
+                                         meaning="8 to 200 printable ASCII characters, no spaces"))
+    allowed_origins: tuple[str, ...] = setting((), string_list(
+        'origins such as "https://example.com" (scheme://host[:port])', r"https?://[^\s/]+"))
+    max_body_bytes: int = setting(16 * 1024 * 1024, integer(1024, 256 * 1024 * 1024))
+    max_audio_s: float = setting(120.0, number(1.0, 3600.0))
+    rate_per_s: float = setting(50.0, number(0.1, 100_000.0))
+    rate_burst: int = setting(100, integer(1, 1_000_000))
+    max_connections: int = setting(64, integer(1, 10_000))
+    max_event_streams: int = setting(16, integer(1, 1000))
+    heartbeat_s: float = setting(15.0, number(0.05, 3600.0))
+
+    @property
+    def listen_url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}/api/v1"
+
+
+@dataclass(frozen=True)
 class WindowConfig:
     size: tuple[int, int] = setting((1280, 720), int_pair(64, 16384))
     position: tuple[int, int] | None = setting(None, optional(int_pair(-32768, 32767, "[x, y]")))
@@ -104,6 +130,7 @@ class OverlayConfig:
 class Config:
     character: str = setting("default", text(pattern=r"[A-Za-z0-9_-]+", meaning="a character folder name"))
     link: LinkConfig = section(LinkConfig)
+    http_api: HttpApiConfig = section(HttpApiConfig)
     window: WindowConfig = section(WindowConfig)
     stage: StageConfig = section(StageConfig)
     voice: VoiceConfig = section(VoiceConfig)
@@ -133,6 +160,8 @@ def load_config(path: Path) -> Config:
 def with_overrides(config: Config, **flags: Any) -> Config:
     """Apply CLI flags (None means "not given") on top of the file's values."""
     link_changes = {k: flags[k] for k in ("host", "port", "token") if flags.get(k) is not None}
+    api_changes = {name: flags[flag] for flag, name in (("api_port", "port"), ("api_key", "key"))
+                   if flags.get(flag) is not None}
     window_changes = {"fullscreen": flags["fullscreen"]} if flags.get("fullscreen") is not None else {}
     changes: dict[str, Any] = {}
     if flags.get("character"):
@@ -140,6 +169,7 @@ def with_overrides(config: Config, **flags: Any) -> Config:
     return dataclasses.replace(
         config,
         link=dataclasses.replace(config.link, **link_changes),
+        http_api=dataclasses.replace(config.http_api, **api_changes),
         window=dataclasses.replace(config.window, **window_changes),
         **changes,
     )

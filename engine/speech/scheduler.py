@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from engine.speech.clip import AudioClip, clip_from_text
+from engine.speech.own_voice import own_voice_clip
 from engine.overlay.captions import Captions
 from engine.link.inbox import Backlog, Received
 from engine.speech.playback import AudioOutput, PlaybackClock
@@ -63,6 +64,7 @@ class _Message:
     counted: bool = True
     rendered: bool = False
     speaking_started: bool = False
+    first: bool = False  # priority "high": queued ahead of everything not yet started
 
 
 @dataclass
@@ -71,6 +73,7 @@ class _Speak:
     sentence: Sentence
     message: _Message
     deadline: float | None = None  # set when it reaches the head without audio
+    clip: AudioClip | None = None  # the bot's own voice: already "synthesised", never sent to the worker
 
 
 @dataclass
@@ -81,7 +84,7 @@ class _Show:
 
 @dataclass
 class _NewBlock:
-    pass
+    first: bool = False  # opens a priority message's block
 
 
 @dataclass
@@ -158,18 +161,26 @@ class SpeechScheduler:
         stream = (received.connection, message.request_id) if message.version == "2" and message.request_id else None
         if stream is not None and message.block is Block.START:
             self._speak_held(stream, ref)  # what the old block left unsaid comes before the new one
+        own_voice = own_voice_clip(message.audio) if message.audio is not None and message.spoken else None
         if not message.spoken:
             sentences = []
+        elif own_voice is not None:  # one clip for the whole text: the subtitle shows the text as one sentence
+            parts = sentences_of(message.text, message.emotion)
+            sentences = [Sentence(" ".join(p.text for p in parts), parts[0].emotion if parts else message.emotion)]
         elif stream is not None:
             sentences = self._streams.take(stream, message.text, message.emotion, message.emotion_given,
                                            message.block is Block.END, now)
         else:
             sentences = sentences_of(message.text, message.emotion)
         book = _Message(ref, bool(sentences))
+        if message.priority and stream is None:
+            self._accept_first(book, sentences, own_voice)
+            self._prefetch()
+            return
         if message.block is Block.START or not self._block_open:
             self._steps.append(_NewBlock())
             self._block_open = True
-        self._queue_speech(sentences, book)
+        self._queue_speech(sentences, book, own_voice)
         if not message.spoken and strip_tags(message.text):
             self._steps.append(_Show(message, book))
         self._steps.append(_MessageDone(book))
@@ -178,6 +189,23 @@ class SpeechScheduler:
             self._block_open = False
         self._prefetch()
 
+    def _accept_first(self, book: _Message, sentences: list[Sentence], own_voice: AudioClip | None) -> None:
+        """Priority "high" (AITuberKit's HTTP API): the message goes ahead of
+        everything not yet started, behind earlier priority messages, as a
+        block of its own; the sentence playing now finishes first."""
+        book.first = True
+        steps: list[_Step] = [_NewBlock(first=True)]
+        speaks = [_Speak(next(self._uids), sentence, book, clip=own_voice) for sentence in sentences]
+        steps += [*speaks, _MessageDone(book)]
+        at = 0
+        while at < len(self._steps) and (getattr(self._steps[at], "first", False)
+                                         or getattr(getattr(self._steps[at], "message", None), "first", False)):
+            at += 1
+        for step in reversed(steps):
+            self._steps.insert(at, step)
+        self._unrequested.extendleft(reversed([step for step in speaks if step.clip is None]))
+        self._speech_queued += len(speaks)
+
     def _speak_held(self, stream: tuple[int, str], ref: MessageRef) -> None:
         sentences = self._streams.flush(stream)
         if sentences:
@@ -185,21 +213,33 @@ class SpeechScheduler:
             self._queue_speech(sentences, book)
             self._steps.append(_MessageDone(book))
 
-    def _queue_speech(self, sentences: list[Sentence], book: _Message) -> None:
+    def _queue_speech(self, sentences: list[Sentence], book: _Message, own_voice: AudioClip | None = None) -> None:
         for sentence in sentences:
-            step = _Speak(next(self._uids), sentence, book)
+            step = _Speak(next(self._uids), sentence, book, clip=own_voice)
             self._steps.append(step)
-            self._unrequested.append(step)
+            if own_voice is None:
+                self._unrequested.append(step)
         self._speech_queued += len(sentences)
 
     def cancel(self, request_id: str | None) -> list[SpeechEvent]:
         """Drop ``request_id``'s speech (everything, when None), the sentence
         playing now included. Each dropped message ends with speech_done
         (cancelled) if it had speech, and message_done."""
-        def doomed(book: _Message) -> bool:
-            return request_id is None or book.ref.lifecycle_id == request_id
-
         self._streams.drop(lambda stream: request_id is None or stream[1] == request_id)
+        return self._cancel(lambda book: request_id is None or book.ref.lifecycle_id == request_id)
+
+    def stop(self, mode: str) -> list[SpeechEvent]:
+        """The HTTP API's stop: ``speech`` drops the message speaking now,
+        ``queue`` everything after it (it finishes), ``all`` both."""
+        current = self._current.message if self._current is not None else None
+        if mode == "speech":
+            return self._cancel(lambda book: book is current)
+        self._streams.drop(lambda stream: True)
+        if mode == "queue":
+            return self._cancel(lambda book: book is not current)
+        return self._cancel(lambda book: True)
+
+    def _cancel(self, doomed: Callable[[_Message], bool]) -> list[SpeechEvent]:
         if self._current is not None and doomed(self._current.message):
             self._audio.stop()
             self._clock.stop()
@@ -325,7 +365,7 @@ class SpeechScheduler:
 
     def _try_start(self, step: _Speak, now: float) -> list[SpeechEvent]:
         """Start the head sentence if its audio is ready, or if it is overdue."""
-        result = self._ready.pop(step.uid, None)
+        result = SynthResult(step.uid, step.clip) if step.clip is not None else self._ready.pop(step.uid, None)
         problem: str | None = None
         if result is None:
             if step.deadline is None:
