@@ -35,6 +35,7 @@ from engine.settings.config import HttpApiConfig
 log = logging.getLogger("kuchipaku.api")
 
 SOCKET_TIMEOUT_S = 10.0  # a request that stalls this long mid-way is dropped
+BUSY_WAIT_S = 0.5  # how long a new connection may wait for a slot before it gets 503
 MAX_PEERS_TRACKED = 1024  # rate-limit buckets kept; beyond, they start afresh
 
 
@@ -45,10 +46,13 @@ class ApiBindError(OSError):
 class _Server(ThreadingHTTPServer):
     daemon_threads = True  # an open event stream never holds up shutdown
     allow_reuse_address = True
+    request_queue_size = 128  # a burst of clients waits in the kernel, not refused there
     api: HttpApiServer
 
     def process_request(self, request, client_address) -> None:
-        if not self.api.slots.acquire(blocking=False):
+        # A short wait for a free slot (this is the accept thread, not the
+        # frame loop): a client that just finished may still hold one.
+        if not self.api.slots.acquire(timeout=BUSY_WAIT_S):
             self.api.refuse_busy(request)
             self.shutdown_request(request)
             return
@@ -176,10 +180,12 @@ class HttpApiServer:
         for line in outcome.user_lines:
             if self._send_user_line is None or not self._send_user_line(line):
                 return error(503, "Not connected to the server; the line was not sent", "not_connected")
-        for item in outcome.inbox:
-            self._inbox.put(item)
+        # Events first: the frame loop may start speaking as soon as the
+        # message is in the inbox, and "queued" must come before "started".
         for client, kind, payload in outcome.events:
             self.hub.publish(client, kind, payload)
+        for item in outcome.inbox:
+            self._inbox.put(item)
         return outcome
 
     def _allow(self, peer: str) -> bool:
@@ -263,6 +269,12 @@ class HttpApiServer:
             request.settimeout(1.0)
             request.sendall(b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
                             b"Connection: close\r\nContent-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+            # Read what the client sent before closing: closing on unread data
+            # resets the connection, and the client might never see the 503.
+            request.shutdown(socket.SHUT_WR)
+            request.settimeout(0.2)
+            while request.recv(65536):
+                pass
         except OSError:
             pass
 
