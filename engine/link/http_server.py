@@ -58,6 +58,10 @@ class _Server(ThreadingHTTPServer):
             return
         super().process_request(request, client_address)
 
+    def handle_error(self, request, client_address) -> None:
+        # A bug in one request: logged once, that connection closed, the server goes on.
+        log.exception("api: error while serving %s", client_address[0] if client_address else "?")
+
     def process_request_thread(self, request, client_address) -> None:
         try:
             super().process_request_thread(request, client_address)
