@@ -9,6 +9,7 @@ its events go back to the app, which shows captions, toasts and replies.
 from __future__ import annotations
 
 import queue
+from typing import Protocol
 
 from engine.link.inbox import Backlog, Received
 from engine.link.protocol import Block, ChatMessage
@@ -16,12 +17,25 @@ from engine.speech.events import LOCAL, MessageDone, SentenceStarted, SpeechEven
 from engine.speech.playback import AudioOutput, PlaybackClock
 from engine.speech.queue import Output, RequestSynthesis, SpeechQueue, StartClip, StopClip
 from engine.speech.states import State
-from engine.speech.worker import TtsWorker
+from engine.speech.worker import SynthResult, VoiceUnavailable
 from engine.vocabulary import Role
 
 
+class Worker(Protocol):
+    """What the driver needs of a TTS worker (TtsWorker's thread, or one that
+    synthesises on submit): requests in, answers out through ``results``."""
+
+    results: queue.Queue[SynthResult | VoiceUnavailable]
+
+    def start(self) -> None: ...
+
+    def submit(self, uid: int, text: str) -> None: ...
+
+    def stop(self, timeout: float = 1.0) -> None: ...
+
+
 class SpeechDriver:
-    def __init__(self, speech: SpeechQueue, worker: TtsWorker, audio: AudioOutput, clock: PlaybackClock,
+    def __init__(self, speech: SpeechQueue, worker: Worker, audio: AudioOutput, clock: PlaybackClock,
                  backlog: Backlog) -> None:
         self._queue = speech
         self._worker = worker
