@@ -27,7 +27,7 @@ from engine.speech.events import (BlockStarted, LineShown, MessageDone, MessageR
 from engine.speech.states import Input, State, next_state
 from engine.speech.steps import BlockEnd, Book, Done, NewBlock, Show, Speak, Steps
 from engine.speech.stream import StreamAssembler
-from engine.speech.text import Sentence, sentences_of, strip_tags
+from engine.speech.text import sentences_of, strip_tags
 from engine.speech.worker import SynthResult, VoiceUnavailable
 
 PREFETCH = 3  # sentences handed to the worker ahead of the one playing
