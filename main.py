@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
     if args.new_character is not None or args.check_character is not None or args.out is not None:
-        from authoring.character_tools import run_cli  # character authoring: no config, no window, no link
+        from authoring.cli import run_cli  # character authoring: no config, no window, no link
 
         return run_cli(args.new_character, args.check_character, args.out, HERE / "characters")
 
