@@ -7,11 +7,18 @@ the link itself when it accepts a message, so it always comes first.
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from engine.link.replies import Replies
-from engine.speech.events import (MessageDone, Rendered, ResponseDone, SpeechDone, SpeechError, SpeechEvent,
-                                  SpeechStarted)
+from engine.speech.events import (
+    MessageDone,
+    Rendered,
+    ResponseDone,
+    SpeechDone,
+    SpeechError,
+    SpeechEvent,
+    SpeechStarted,
+)
 
 Send = Callable[[int, str], None]  # (connection id, frame)
 

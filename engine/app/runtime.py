@@ -19,9 +19,9 @@ import queue
 import random
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from engine.app.hotkeys import HELP_LINES
 from engine.app.lifecycle import LifecycleReporter
@@ -37,9 +37,9 @@ from engine.overlay.captions import Captions, join_sentences
 from engine.overlay.input_box import InputBox
 from engine.overlay.toasts import ToastBoard
 from engine.settings.config import Config
-from engine.speech.playback import AudioOutput, PlaybackClock
 from engine.speech.driver import SpeechDriver
 from engine.speech.events import MessageDone, SentenceFinished, SentenceStarted, SpeechEvent, VoiceProblem
+from engine.speech.playback import AudioOutput, PlaybackClock
 from engine.speech.queue import SpeechQueue
 from engine.speech.voices import make_synthesizer
 from engine.speech.worker import InlineWorker, Synthesizer, SynthesizerFactory, TtsWorker

@@ -21,9 +21,20 @@ from dataclasses import dataclass
 from engine.link.inbox import Received
 from engine.link.protocol import Block
 from engine.speech.clip import AudioClip, clip_from_text
-from engine.speech.events import (BlockStarted, LineShown, MessageDone, MessageRef, Rendered, ResponseDone,
-                                  SpeechDone, SpeechError, SpeechEvent, SpeechStarted, SentenceFinished,
-                                  VoiceProblem)
+from engine.speech.events import (
+    BlockStarted,
+    LineShown,
+    MessageDone,
+    MessageRef,
+    Rendered,
+    ResponseDone,
+    SentenceFinished,
+    SpeechDone,
+    SpeechError,
+    SpeechEvent,
+    SpeechStarted,
+    VoiceProblem,
+)
 from engine.speech.states import Input, State, next_state
 from engine.speech.steps import BlockEnd, Book, Done, NewBlock, Show, Speak, Steps
 from engine.speech.stream import StreamAssembler

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import collections
 import itertools
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Callable, Iterator
 
 from engine.speech.events import LineShown, MessageRef
 from engine.speech.text import Sentence

@@ -8,9 +8,20 @@ import pytest
 
 from engine.app.lifecycle import LifecycleReporter
 from engine.link.replies import Replies
-from engine.speech.events import (BlockStarted, LineShown, MessageDone, MessageRef, Rendered, ResponseDone,
-                                  SentenceFinished, SentenceStarted, SpeechDone, SpeechError, SpeechStarted,
-                                  VoiceProblem)
+from engine.speech.events import (
+    BlockStarted,
+    LineShown,
+    MessageDone,
+    MessageRef,
+    Rendered,
+    ResponseDone,
+    SentenceFinished,
+    SentenceStarted,
+    SpeechDone,
+    SpeechError,
+    SpeechStarted,
+    VoiceProblem,
+)
 from engine.vocabulary import Role
 
 V2 = MessageRef(3, "req_1", "2")

@@ -12,16 +12,26 @@ import threading
 
 import numpy as np
 import pytest
-
 from conftest import wait_for
+
 from engine.app.speech_view import show_in_captions
 from engine.link.inbox import Backlog, Received, WakingQueue
 from engine.link.protocol import parse_frame
 from engine.overlay.captions import Captions
 from engine.speech.clip import clip_from_samples
 from engine.speech.driver import SpeechDriver
-from engine.speech.events import (BlockStarted, MessageDone, Rendered, ResponseDone, SentenceFinished,
-                                  SentenceStarted, SpeechDone, SpeechError, SpeechStarted, VoiceProblem)
+from engine.speech.events import (
+    BlockStarted,
+    MessageDone,
+    Rendered,
+    ResponseDone,
+    SentenceFinished,
+    SentenceStarted,
+    SpeechDone,
+    SpeechError,
+    SpeechStarted,
+    VoiceProblem,
+)
 from engine.speech.playback import AudioOutput, PlaybackClock
 from engine.speech.queue import SpeechQueue
 from engine.speech.states import State

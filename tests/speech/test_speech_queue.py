@@ -11,8 +11,18 @@ import pytest
 from engine.link.inbox import Received
 from engine.link.protocol import parse_frame
 from engine.speech.clip import clip_from_samples
-from engine.speech.events import (BlockStarted, LineShown, MessageDone, Rendered, ResponseDone, SentenceFinished,
-                                  SpeechDone, SpeechError, SpeechStarted, VoiceProblem)
+from engine.speech.events import (
+    BlockStarted,
+    LineShown,
+    MessageDone,
+    Rendered,
+    ResponseDone,
+    SentenceFinished,
+    SpeechDone,
+    SpeechError,
+    SpeechStarted,
+    VoiceProblem,
+)
 from engine.speech.queue import PREFETCH, RequestSynthesis, SpeechQueue, StartClip, StopClip
 from engine.speech.states import SpeechStateError, State
 from engine.speech.worker import SynthResult, VoiceUnavailable
