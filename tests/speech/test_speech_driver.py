@@ -12,7 +12,6 @@ import threading
 
 import numpy as np
 import pytest
-from conftest import wait_for
 
 from engine.app.speech_view import show_in_captions
 from engine.link.inbox import Backlog, Received, WakingQueue
@@ -36,8 +35,9 @@ from engine.speech.playback import AudioOutput, PlaybackClock
 from engine.speech.queue import SpeechQueue
 from engine.speech.states import State
 from engine.speech.worker import SynthesisError, TtsWorker
+from support.timing import scaled, wait_for
 
-ANSWER_WAIT_S = 10.0  # how long the worker may take to answer one sentence on a busy machine
+ANSWER_WAIT_S = scaled(10.0)  # how long the worker may take to answer one sentence on a busy machine
 
 
 class ToneSynthesizer:
