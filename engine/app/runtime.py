@@ -126,7 +126,8 @@ class App:
         self._start_speech(TtsWorker(self._voice_factory(), WakingQueue(self.wake)))
         link_type = LinkClient if self.config.link.mode == "client" else LinkServer
         self.link = link_type(self.config.link, self.inbox, self.backlog, self.replies)
-        self.lifecycle = LifecycleReporter(self.link.send, self.replies, self.config.link.tts_complete)
+        self.lifecycle = LifecycleReporter(self.link.send, self.replies, self.config.link.sends_tts_complete,
+                                           getattr(self.link, "lifecycle_details", None))
         try:
             self.link.start()  # OSError here (port in use) is reported by main
             if self.audio.problem and voice.engine != "silent":
@@ -324,9 +325,7 @@ class App:
             self._set_mode()
             self._layout()
         elif action == "cancel":
-            for speech_event in self.scheduler.cancel(None):
-                self.lifecycle.report(speech_event)
-            self.mouth.reset()
+            self._cancel_speech()
         elif action == "test_line":
             self._speak_locally(Line(TEST_LINE, self.expression.emotion))
         elif action == "reload":
@@ -360,16 +359,29 @@ class App:
         self._toast_now("Reloaded" + (f" ({' and '.join(restart_needed)} settings apply after a restart)"
                                       if restart_needed else ""))
 
+    def _cancel_speech(self) -> None:
+        """Esc: stop speaking and clear the queue; in client mode the server
+        is told too (control.cancel), and the rest of its answer is not spoken."""
+        for speech_event in self.scheduler.cancel(None):
+            self.lifecycle.report(speech_event)
+        self.mouth.reset()
+        if isinstance(self.link, LinkClient):
+            self.link.cancel_remote()
+
     def _send_typed_line(self, line: str) -> None:
         """Client mode: the line goes to the server as a viewer's chat message,
-        as AITuberKit sends it. Server mode: there is no bot to ask, so the
-        character says it herself."""
+        as AITuberKit sends it; it first stops the current answer (AITuberKit
+        #174; link.typed_line_cancels). Server mode: there is no bot to ask, so
+        the character says it herself."""
         if isinstance(self.link, LinkClient):
+            if self.config.link.typed_line_cancels:
+                self._cancel_speech()
             if self.link.send_user_chat(line):
                 self.captions.show(Role.QUESTION, "user", line)
-                log.info("sent a typed line to %s", self.link.url)
+                if not self.link.connected:
+                    self._toast_now("Not connected: the line will be sent when the link is back", "warning")
             else:
-                self._toast_now("Not connected: the line was not sent", "warning")
+                self._toast_now("Too many lines waiting for the server: this one was not sent", "warning")
         else:
             self._speak_locally(Line(line))
 
@@ -394,8 +406,8 @@ class App:
             self.mouth.reset()
             log.info("cancelled %s", f"request {event.request_id!r}" if event.request_id else "all speech")
         else:
+            # For the streamer, not the viewers: the log and a toast, never the subtitle.
             log.warning("the bot on link #%d reported an error: %s", command.connection, ascii(event.message))
-            self.captions.show(Role.PLAIN, "error", event.message)
             self._toast_now("The bot reported an error", "error")
 
     def _on_speech_event(self, event: SpeechEvent, now: float) -> None:
