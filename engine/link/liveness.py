@@ -61,7 +61,9 @@ class Heartbeat:
         if self._next_ping is None or now < self._next_ping:
             return False
         # A late tick sends one ping, not one for every interval it missed.
-        self._next_ping = max(self._next_ping + self.interval_s, now)
+        self._next_ping += self.interval_s
+        if self._next_ping <= now:
+            self._next_ping = now + self.interval_s
         return True
 
     def pong(self, now: float) -> bool:
