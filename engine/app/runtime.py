@@ -359,14 +359,14 @@ class App:
         self._toast_now("Reloaded" + (f" ({' and '.join(restart_needed)} settings apply after a restart)"
                                       if restart_needed else ""))
 
-    def _cancel_speech(self) -> None:
+    def _cancel_speech(self, only_if_answering: bool = False) -> None:
         """Esc: stop speaking and clear the queue; in client mode the server
         is told too (control.cancel), and the rest of its answer is not spoken."""
         for speech_event in self.scheduler.cancel(None):
             self.lifecycle.report(speech_event)
         self.mouth.reset()
         if isinstance(self.link, LinkClient):
-            self.link.cancel_remote()
+            self.link.cancel_remote(only_if_answering=only_if_answering)
 
     def _send_typed_line(self, line: str) -> None:
         """Client mode: the line goes to the server as a viewer's chat message,
@@ -375,7 +375,7 @@ class App:
         the character says it herself."""
         if isinstance(self.link, LinkClient):
             if self.config.link.typed_line_cancels:
-                self._cancel_speech()
+                self._cancel_speech(only_if_answering=True)
             if self.link.send_user_chat(line):
                 self.captions.show(Role.QUESTION, "user", line)
                 if not self.link.connected:

@@ -56,6 +56,7 @@ class _Out:
     frame: str = ""
     text: str = ""
     request_id: str | None = None
+    only_if_answering: bool = False
 
 
 class Outgoing:
@@ -146,11 +147,13 @@ class LinkClient:
         is full."""
         return self._outgoing.put(_Out("typed", text=text))
 
-    def cancel_remote(self, request_id: str | None = None) -> None:
+    def cancel_remote(self, request_id: str | None = None, only_if_answering: bool = False) -> None:
         """The streamer cancelled: a v2 server gets control.cancel (for
         ``request_id``, else the request in progress, as AITuberKit's cancel
-        button), and what is left of the cancelled answer is not spoken."""
-        self._outgoing.put(_Out("cancel", request_id=request_id))
+        button), and what is left of the cancelled answer is not spoken.
+        ``only_if_answering``: not when no answer is coming (a typed line
+        cancels only what is in progress)."""
+        self._outgoing.put(_Out("cancel", request_id=request_id, only_if_answering=only_if_answering))
 
     def lifecycle_details(self, event_type: str, request_id: str, ours: dict[str, Any]) -> dict[str, Any]:
         """The payload of a lifecycle event, in AITuberKit's shape."""
@@ -275,6 +278,8 @@ class LinkClient:
                 connection.send(frame)
                 log.info("sent a typed line to %s (%d characters)", self.url, len(item.text))
             elif item.kind == "cancel":
+                if item.only_if_answering and not self._stream.answering:
+                    continue
                 request = self._stream.cancel(self._v2)
                 request = item.request_id or request
                 # What arrived before the cancel but was not yet spoken goes too.

@@ -43,6 +43,11 @@ class ServerStream:
     def muted(self) -> bool:
         return self._muted
 
+    @property
+    def answering(self) -> bool:
+        """An answer is coming in, or awaited for a line we sent."""
+        return self.block_open or self._awaiting_answer
+
     def typed(self, request_id: str | None) -> None:
         """We sent a typed line (``request_id``: its v2 event id)."""
         self.active_request = request_id

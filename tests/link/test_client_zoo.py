@@ -307,3 +307,49 @@ def test_chat_error_goes_to_the_streamer_or_is_spoken_when_configured(v2_server)
             assert h.spoken == expected
             assert bool(h.commands) is not speak
         wait_for(lambda: not v2_server.clients(), scaled(10), what="the old connection to go")
+
+
+class Chatty(AituberServerV2):
+    """aituber-server with a backend that streams a sentence every 50 ms (as
+    Open Interpreter's stream is flushed sentence by sentence) and checks the
+    cancel flag between chunks, as its worker does: frames already sent when
+    our control.cancel arrives still reach us."""
+
+    def _answer(self, ws, text, request_id):
+        self._legacy_as_v2(ws, "", "start")
+        for n in range(200):
+            if self.cancelled.is_set():
+                break
+            self._legacy_as_v2(ws, f"Part {n}.", "")
+            time.sleep(0.05)
+        ws.send(self.event("chat.done", {"text": "", "role": "assistant", "emotion": "neutral",
+                                         "cancelled": True}, request_id))
+
+
+def test_what_the_server_sends_after_a_cancel_is_not_spoken():
+    server = Chatty(backend="slow_echo")
+    try:
+        with Harness(server.url) as h:
+            wait_for(lambda: "session.hello" in server.types(), scaled(10), what="session.hello")
+            h.client.send_user_chat("talk")
+            h.until(lambda: len(h.spoken) >= 3, "a few parts")
+            h.client.cancel_remote()
+            boundary: list[int] = []
+            order: list[str] = []
+            deadline = time.monotonic() + scaled(2)
+            while time.monotonic() < deadline:
+                item = None
+                try:
+                    item = h.inbox.get(timeout=0.05)
+                except queue.Empty:
+                    continue
+                if isinstance(item, Command) and isinstance(item.event, Cancel):
+                    boundary.append(len(order))
+                elif isinstance(item, Received) and item.message.text:
+                    order.append(item.message.text)
+            assert boundary, "the link did not cancel locally"
+            assert order[boundary[0]:] == []  # nothing of the cancelled answer after the cancel
+            assert server.cancelled.is_set() and not h.client._stream.muted
+            assert h.client.connected and h.client.reconnects == 0
+    finally:
+        server.stop()
