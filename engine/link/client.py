@@ -14,12 +14,10 @@ is queued while the link is down is sent once it is back.
 """
 from __future__ import annotations
 
-import collections
 import logging
 import threading
 import time
 import uuid
-from dataclasses import dataclass
 from typing import Any, Callable
 
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
@@ -28,9 +26,10 @@ from websockets.sync.client import ClientConnection, connect
 from engine.settings.config import LinkConfig
 from engine.link.client_session import ClientSession
 from engine.link.guard import ServerStream
-from engine.link.inbox import Backlog, Command, Inbox, LinkNotice
+from engine.link.inbox import Backlog, Inbox, LinkNotice
 from engine.link.liveness import Backoff, Heartbeat
-from engine.link.protocol import Ack, Cancel, Pong, Ready
+from engine.link.outgoing import Out, Outgoing, ServerWriter
+from engine.link.protocol import Ack, Pong, Ready
 from engine.link.replies import Replies
 from engine.link.segments import Segments
 
@@ -48,42 +47,6 @@ POLL_S = 0.05          # how long a read waits before outgoing frames get their 
 READY_GRACE_S = 0.5    # a new link waits this long for session.ready before sending typed lines
 
 
-@dataclass(frozen=True)
-class _Out:
-    """Something to send: a ready frame ("tts_complete", "lifecycle"), a typed line, or a cancel."""
-
-    kind: str
-    frame: str = ""
-    text: str = ""
-    request_id: str | None = None
-    only_if_answering: bool = False
-
-
-class Outgoing:
-    """A bounded queue of what to send, kept across reconnects. Any thread puts."""
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self._items: collections.deque[_Out] = collections.deque()
-        self._lock = threading.Lock()
-
-    def put(self, item: _Out) -> bool:
-        with self._lock:
-            if len(self._items) >= self.limit:
-                return False
-            self._items.append(item)
-            return True
-
-    def take_all(self) -> list[_Out]:
-        with self._lock:
-            items = list(self._items)
-            self._items.clear()
-            return items
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-
 class LinkClient:
     def __init__(self, config: LinkConfig, inbox: Inbox, backlog: Backlog, replies: Replies | None = None,
                  clock: Callable[[], float] = time.monotonic) -> None:
@@ -97,6 +60,7 @@ class LinkClient:
         self._outgoing = Outgoing(config.client_outbox_limit)
         self._backoff = Backoff(config.reconnect_s)
         self._stream = ServerStream(config.invalid_replies)
+        self._writer = ServerWriter(config, self._replies, self._stream, inbox)
         self._segments = Segments()
         self._stopping = threading.Event()
         self._connected = threading.Event()
@@ -104,8 +68,6 @@ class LinkClient:
         self._connection: ClientConnection | None = None  # only for stop() to close it
         self._conn_ids = iter(range(1, 1 << 62))
         self._v2 = False          # the server said session.ready; kept across reconnects, as AITuberKit's store
-        self._disabled: set[str] = set()  # frame kinds a server called invalid, on this connection
-        self._last_auto: str | None = None  # the last frame we sent that no person asked for
         self._full_noticed = False
         self.reconnects = 0       # connections opened after the first
         self.stale = False        # shown to the streamer as AITuberKit shows its heartbeat status
@@ -138,14 +100,14 @@ class LinkClient:
         """A frame the app made (a lifecycle event, tts_complete). Kept while the
         link is down and sent on the next connection."""
         kind = "lifecycle" if '"type":"character.' in frame else "tts_complete" if "tts_complete" in frame else "other"
-        if not self._outgoing.put(_Out(kind, frame=frame)):
+        if not self._outgoing.put(Out(kind, frame=frame)):
             log.warning("link to %s is not draining; dropped a %s frame", self.url, kind)
 
     def send_user_chat(self, text: str) -> bool:
         """A line typed in the window, sent as AITuberKit sends it (chat.message
         to a v2 server, legacy chat otherwise). Queued; False only when the queue
         is full."""
-        return self._outgoing.put(_Out("typed", text=text))
+        return self._outgoing.put(Out("typed", text=text))
 
     def cancel_remote(self, request_id: str | None = None, only_if_answering: bool = False) -> None:
         """The streamer cancelled: a v2 server gets control.cancel (for
@@ -153,7 +115,7 @@ class LinkClient:
         button), and what is left of the cancelled answer is not spoken.
         ``only_if_answering``: not when no answer is coming (a typed line
         cancels only what is in progress)."""
-        self._outgoing.put(_Out("cancel", request_id=request_id, only_if_answering=only_if_answering))
+        self._outgoing.put(Out("cancel", request_id=request_id, only_if_answering=only_if_answering))
 
     def lifecycle_details(self, event_type: str, request_id: str, ours: dict[str, Any]) -> dict[str, Any]:
         """The payload of a lifecycle event, in AITuberKit's shape."""
@@ -198,11 +160,11 @@ class LinkClient:
         """Serve one connection until it closes; True when it closed cleanly."""
         conn_id = next(self._conn_ids)
         self._stream.reset()
-        self._disabled = set()
+        self._writer.new_connection()
         heartbeat = Heartbeat(self.config.ping_interval_s, self.config.stale_after_s)
         session = ClientSession(conn_id, lambda frame: self.send(conn_id, frame), self._inbox, self._backlog,
                                 self._replies, self.config, self._stream, self._segments, lambda: self._v2,
-                                self._invalid_reply)
+                                self._writer.invalid_reply)
         hello_sent = False
         opened_at = self._clock()
         self._connection = connection
@@ -211,7 +173,7 @@ class LinkClient:
             while not self._stopping.is_set():
                 now = self._clock()
                 if self._v2 or now - opened_at >= READY_GRACE_S:
-                    self._flush(connection, conn_id)
+                    self._writer.flush(connection, self._outgoing.take_all(), conn_id, self._v2)
                 frame = self._receive(connection)
                 now = self._clock()
                 if isinstance(frame, str):
@@ -222,7 +184,7 @@ class LinkClient:
                         heartbeat.start(now)
                         if not hello_sent:  # once per connection, though a server may send ready again
                             hello_sent = True
-                            self._send_now(connection, "hello", self._replies.session_hello())
+                            self._writer.send_auto(connection, "hello", self._replies.session_hello())
                     elif isinstance(event, Pong) and heartbeat.pong(now):
                         self.stale = False
                         self._notice(HEALTHY)
@@ -231,7 +193,7 @@ class LinkClient:
                 elif isinstance(frame, bytes):
                     log.info("the server sent a binary frame; ignored")
                 if self._v2 and heartbeat.running and heartbeat.ping_due(now):
-                    self._send_now(connection, "ping", self._replies.ping())
+                    self._writer.send_auto(connection, "ping", self._replies.ping())
                 if heartbeat.became_stale(now):
                     self.stale = True
                     log.warning("no pong from %s for over %g s: the link is stale", self.url, self.config.stale_after_s)
@@ -267,49 +229,3 @@ class LinkClient:
             return connection.recv(timeout=POLL_S)
         except TimeoutError:
             return None
-
-    def _flush(self, connection: ClientConnection, conn_id: int) -> None:
-        for item in self._outgoing.take_all():
-            if item.kind == "typed":
-                event_id = self._replies.next_id() if self._v2 else None
-                frame = (self._replies.user_chat(item.text, event_id=event_id) if self._v2
-                         else self._replies.legacy_user_chat(item.text))
-                self._stream.typed(event_id)
-                connection.send(frame)
-                log.info("sent a typed line to %s (%d characters)", self.url, len(item.text))
-            elif item.kind == "cancel":
-                if item.only_if_answering and not self._stream.answering:
-                    continue
-                request = self._stream.cancel(self._v2)
-                request = item.request_id or request
-                # What arrived before the cancel but was not yet spoken goes too.
-                self._inbox.put(Command(conn_id, Cancel(None)))
-                if self._v2:
-                    self._send_now(connection, "cancel", self._replies.cancel(request))
-            elif item.kind == "lifecycle" and self._v2:
-                self._send_now(connection, "lifecycle", item.frame)
-            elif item.kind == "tts_complete" and self.config.client_tts_complete:
-                self._send_now(connection, "tts_complete", item.frame)
-            else:
-                log.debug("not sent to the server (AITuberKit would not): %s", item.frame[:80])
-
-    def _send_now(self, connection: ClientConnection, kind: str, frame: str) -> None:
-        """An automatic frame. A kind the server called invalid is not sent again on this connection."""
-        if kind in self._disabled:
-            return
-        self._last_auto = kind
-        connection.send(frame)
-        if kind != "lifecycle":
-            log.info("sent %s to %s", kind, self.url)
-
-    def _invalid_reply(self, text: str) -> None:
-        """The server said it did not understand a frame of ours. Not spoken;
-        the kind we sent last is not sent again on this connection."""
-        culprit = self._last_auto
-        if culprit is not None and culprit not in self._disabled:
-            self._disabled.add(culprit)
-            log.warning("the server answered our %s with %s: not spoken; no more %s on this connection",
-                        culprit, ascii(text[:60]), culprit)
-            self._inbox.put(LinkNotice(f"The server did not understand our {culprit}; stopped sending it", "warning"))
-        else:
-            log.warning("the server says it did not understand a frame: %s (not spoken)", ascii(text[:60]))

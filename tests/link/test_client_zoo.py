@@ -200,7 +200,7 @@ def test_with_a_keepalive_the_pingless_relay_is_dropped():
         relay.stop()
 
 
-def test_esc_sends_control_cancel_and_the_cancelled_answer_is_not_spoken():
+def test_cancel_remote_sends_control_cancel_and_the_cancelled_answer_is_not_spoken():
     server = AituberServerV2(backend="slow_echo")
     try:
         with Harness(server.url) as h:
