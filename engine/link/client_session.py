@@ -91,7 +91,7 @@ class ClientSession:
                 self._inbox.put(LinkNotice("Image not shown: " + warning.message[:80], "warning"))
         if message.image is not None:
             log.info("link #%d: message with an image (%s, %d characters)", self.conn_id,
-                     message.image[:40].split(",")[0], len(message.image))
+                     ascii(message.image[:40].split(",")[0]), len(message.image))
         log.info("link #%d: %s %s, role %s, emotion %s, %d characters%s", self.conn_id, parsed.event_type or "v1",
                  message.block.value, ascii(message.role[:40]), message.emotion, len(message.text),
                  f", request {message.request_id!r}" if message.request_id else "")

@@ -82,6 +82,9 @@ class LinkSession:
             log.info("link #%d: %s %s, role %s, emotion %s, %d characters%s", self.conn_id,
                      parsed.event_type or "v1", message.block.value, ascii(message.role[:40]), message.emotion,
                      len(message.text), f", request {message.lifecycle_id!r}" if message.lifecycle_id else "")
+            if message.image is not None:
+                log.info("link #%d: with an image (%s, %d characters)", self.conn_id,
+                         ascii(message.image[:40].split(",")[0]), len(message.image))
         self._ack(parsed)
         if parsed.version == "1":
             for warning in parsed.warnings:

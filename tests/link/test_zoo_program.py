@@ -150,3 +150,22 @@ def test_program_survives_a_server_that_answers_everything_with_invalid(program,
         assert app.stop() == 0
     finally:
         server.stop()
+
+
+def test_program_takes_an_image_and_speaks_the_text_of_a_bad_one(program):
+    import json
+
+    from websockets.sync.client import connect
+
+    app = program()
+    with connect(app.url) as ws:
+        ws.recv(timeout=scaled(5))  # session.ready
+        ws.send(json.dumps({"text": "A picture.", "role": "assistant", "image": "https://example.com/cat.png"}))
+        ws.send(json.dumps({"text": "A bad picture.", "role": "assistant", "image": "file:///etc/passwd"}))
+        warning = json.loads(ws.recv(timeout=scaled(10)))
+        while warning.get("type") == "tts_complete":  # the first line may already have been spoken
+            warning = json.loads(ws.recv(timeout=scaled(10)))
+    assert warning["type"] == "warning" and warning["field"] == "image" and "not 'file'" in warning["message"]
+    wait_spoken(app, ["A picture.", "A bad picture."], settle=0.5)
+    app.wait_for_log(r"with an image \('https://example\.com/cat\.png'")
+    assert app.stop() == 0
