@@ -299,7 +299,8 @@ class SpeechScheduler:
     def _message_done(self, book: _Message, cancelled: bool = False) -> list[SpeechEvent]:
         if not book.counted:
             return []
-        self._backlog.give_back()
+        if book.ref.connection > 0:  # a local line (connection 0) took no place in the backlog
+            self._backlog.give_back()
         return [SpeechEvent("message_done", book.ref, cancelled=cancelled)]
 
     def _collect_results(self) -> None:
