@@ -18,12 +18,12 @@ import logging
 import threading
 import time
 import uuid
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 from websockets.sync.client import ClientConnection, connect
 
-from engine.settings.config import LinkConfig
 from engine.link.client_session import ClientSession
 from engine.link.guard import ServerStream
 from engine.link.inbox import Backlog, Inbox, LinkNotice
@@ -32,6 +32,7 @@ from engine.link.outgoing import Out, Outgoing, ServerWriter
 from engine.link.protocol import Ack, Pong, Ready
 from engine.link.replies import Replies
 from engine.link.segments import Segments
+from engine.settings.config import LinkConfig
 
 log = logging.getLogger("kuchipaku.link")
 

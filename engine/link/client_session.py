@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from typing import Callable
+from collections.abc import Callable
 
-from engine.settings.config import LinkConfig
 from engine.link.guard import ServerStream, Verdict
 from engine.link.inbox import Backlog, Command, Inbox, LinkNotice, Received
-from engine.link.protocol import (Block, Cancel, ChatError, ChatMessage, Parsed, Ping, ProtocolError, parse_frame)
+from engine.link.protocol import Block, Cancel, ChatError, ChatMessage, Parsed, Ping, ProtocolError, parse_frame
 from engine.link.replies import Replies
 from engine.link.segments import Segments, message_details
+from engine.settings.config import LinkConfig
 from engine.vocabulary import Role
 
 log = logging.getLogger("kuchipaku.link")

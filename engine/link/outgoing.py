@@ -15,11 +15,11 @@ import threading
 from dataclasses import dataclass
 from typing import Protocol
 
-from engine.settings.config import LinkConfig
 from engine.link.guard import ServerStream
 from engine.link.inbox import Command, Inbox, LinkNotice
 from engine.link.protocol import Cancel
 from engine.link.replies import Replies
+from engine.settings.config import LinkConfig
 
 log = logging.getLogger("kuchipaku.link")
 

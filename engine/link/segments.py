@@ -15,7 +15,7 @@ import collections
 import itertools
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from engine.link.protocol import ChatMessage
@@ -91,5 +91,5 @@ class Segments:
         """Add the event's own time field (receivedAt, startedAt, ...)."""
         field_name = _STAMP.get(event_type)
         if field_name:
-            details[field_name] = iso_timestamp(datetime.now(timezone.utc))
+            details[field_name] = iso_timestamp(datetime.now(UTC))
         return details

@@ -7,12 +7,12 @@ from __future__ import annotations
 import dataclasses
 
 import pygame
-
 from conftest import ROOT, run_app, wait_for
-from engine.app.runtime import App
+from zoo import AituberServerV2, scaled
+
+from engine.app.runtime import Runtime, build
 from engine.settings.config import Config, LinkConfig
 from engine.stage.character import load_character_spec
-from zoo import AituberServerV2, scaled
 
 LONG = "please tell me a very long story about a cat who learned to sing at night"
 
@@ -24,9 +24,9 @@ def type_line(text: str) -> None:
         pygame.event.post(event)
 
 
-def client_app(url: str) -> App:
+def client_app(url: str) -> Runtime:
     config = dataclasses.replace(Config(), link=LinkConfig(mode="client", url=url))
-    return App(config, load_character_spec(ROOT / "characters" / "default"))
+    return build(config, load_character_spec(ROOT / "characters" / "default"))
 
 
 def received(server: AituberServerV2, event_type: str) -> list[dict]:
@@ -37,7 +37,7 @@ def test_esc_cancels_locally_and_on_the_server():
     server = AituberServerV2(backend="slow_echo")
     seen: dict = {}
 
-    def drive(app: App) -> None:
+    def drive(app: Runtime) -> None:
         wait_for(lambda: received(server, "session.hello"), scaled(10), what="session.hello")
         type_line(LONG)
         wait_for(lambda: app.scheduler.busy, scaled(20), what="the answer to be spoken")
@@ -62,7 +62,7 @@ def test_a_typed_line_cancels_the_answer_in_progress():
     server = AituberServerV2(backend="slow_echo")
     seen: dict = {}
 
-    def drive(app: App) -> None:
+    def drive(app: Runtime) -> None:
         wait_for(lambda: received(server, "session.hello"), scaled(10), what="session.hello")
         type_line(LONG)
         wait_for(lambda: app.scheduler.busy, scaled(20), what="the first answer to be spoken")

@@ -10,6 +10,8 @@ import queue
 import socket
 
 from conftest import wait_for
+from zoo import scaled
+
 from engine.link.client import LinkClient
 from engine.link.client_session import ClientSession
 from engine.link.guard import ServerStream
@@ -19,7 +21,6 @@ from engine.link.replies import Replies
 from engine.link.segments import Segments
 from engine.link.session import LinkSession
 from engine.settings.config import LinkConfig
-from zoo import scaled
 
 
 def v2(event_type: str, payload: dict | None = None, **envelope) -> str:

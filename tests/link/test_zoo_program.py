@@ -9,11 +9,18 @@ import threading
 import time
 
 import pytest
-
 from conftest import wait_for
 from test_v2_live import program_client
-from zoo import (INVALID_JA, AituberServerLegacy, AituberServerV2, PinglessRelay, scaled,
-                 send_one_connection_per_sentence, send_waiting_for_tts_complete, speak_test)
+from zoo import (
+    INVALID_JA,
+    AituberServerLegacy,
+    AituberServerV2,
+    PinglessRelay,
+    scaled,
+    send_one_connection_per_sentence,
+    send_waiting_for_tts_complete,
+    speak_test,
+)
 
 AITUBERKIT_SENDS = {"session.hello", "ping", "chat.message", "chat", "control.cancel",
                     "character.message.received", "character.message.rendered", "character.speech.start",

@@ -28,7 +28,7 @@ import struct
 import threading
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from websockets.exceptions import ConnectionClosed
@@ -44,7 +44,7 @@ def scaled(seconds: float) -> float:
 
 
 def _now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat().replace("+00:00", "Z")
+    return datetime.now(UTC).isoformat().replace("+00:00", "Z")
 
 
 class _Recorder:
