@@ -8,6 +8,7 @@ the link itself when it accepts a message, so it always comes first.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from engine.link.replies import Replies
 from engine.speech.events import (
@@ -21,6 +22,7 @@ from engine.speech.events import (
 )
 
 Send = Callable[[int, str], None]  # (connection id, frame)
+Shape = Callable[[str, str, dict[str, Any]], dict[str, Any]]  # (event type, request id, our details) -> payload
 
 _LIFECYCLE: dict[type, str] = {
     Rendered: "character.message.rendered",
@@ -33,10 +35,11 @@ _ABOUT_A_MESSAGE = (*_LIFECYCLE, MessageDone)
 
 
 class LifecycleReporter:
-    def __init__(self, send: Send, replies: Replies, tts_complete: bool) -> None:
+    def __init__(self, send: Send, replies: Replies, tts_complete: bool, shape: Shape | None = None) -> None:
         self._send = send
         self._replies = replies
         self._tts_complete = tts_complete
+        self._shape = shape  # client mode: AITuberKit's payloads (LinkClient.lifecycle_details)
 
     def report(self, event: SpeechEvent) -> None:
         if not isinstance(event, _ABOUT_A_MESSAGE):
@@ -55,4 +58,6 @@ class LifecycleReporter:
                        "fallback": "silent"}
         elif isinstance(event, SpeechDone):
             details = {"cancelled": event.cancelled}
+        if self._shape is not None:
+            details = self._shape(event_type, ref.lifecycle_id, details)
         self._send(ref.connection, self._replies.lifecycle(event_type, ref.lifecycle_id, **details))

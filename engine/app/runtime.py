@@ -47,7 +47,6 @@ from engine.stage.character import CharacterSpec
 from engine.stage.expression import ExpressionState
 from engine.stage.mouth import MouthAnimator
 from engine.stage.presence import Presence
-from engine.vocabulary import Role
 
 log = logging.getLogger("kuchipaku")
 
@@ -112,7 +111,8 @@ def build(config: Config, character: CharacterSpec, *, say: list[Line] | None = 
         link = (LinkClient if config.link.mode == "client" else LinkServer)(config.link, inbox, backlog, replies)
     send = link.send if link is not None else (lambda connection, frame: None)
     return Runtime(config, character, say or [], devices.now, wake, inbox, speech, captions, link,
-                   LifecycleReporter(send, replies, config.link.tts_complete), toasts,
+                   LifecycleReporter(send, replies, config.link.sends_tts_complete,
+                                     getattr(link, "lifecycle_details", None)), toasts,
                    Presence(character.presence, devices.rng or random.Random()),
                    Reloader(config_path, character), reapply, Snapshots(snapshot_dir))
 
@@ -250,8 +250,8 @@ class Runtime:
         if isinstance(event, Cancel):
             self.cancel(event.request_id)
         else:
+            # For the streamer, not the viewers: the log and a toast, never the subtitle.
             log.warning("the bot on link #%d reported an error: %s", command.connection, ascii(event.message))
-            self.captions.show(Role.PLAIN, "error", event.message)
             self.toast("The bot reported an error", "error")
 
     def _on_speech_event(self, event: SpeechEvent, now: float) -> None:
