@@ -5,8 +5,8 @@ Its inputs are method calls: ``accept`` (a message from the inbox),
 ``synthesized`` (what the TTS worker answered), ``clip_finished`` (the playing
 clip ended), ``update(now)`` (time passed; ``now`` is the caller's clock) and
 ``cancel``. Each returns, in order, typed events (engine.speech.events) and
-commands (defined below) for engine.speech.driver to carry out. The states and their moves are
-the table in engine.speech.states.
+commands (defined below) for engine.speech.driver to carry out. The states
+and their moves are the table in engine.speech.states.
 
 The next sentences are asked for ahead of time (``PREFETCH``), so the
 following one is ready when the current one ends. Nothing accepted is dropped:
