@@ -103,7 +103,7 @@ def part_http_latency() -> dict:
                         while json.loads(ws.recv(timeout=30)).get("type") != "tts_complete":
                             pass
                     deadline = time.perf_counter() + 30
-                    while (not played or app.scheduler.busy) and time.perf_counter() < deadline:
+                    while (not played or app.speech.busy) and time.perf_counter() < deadline:
                         time.sleep(0.005)
                     if n >= 6:  # the first few warm up espeak-ng and the caches
                         results[way].append((played[0] - arrived[0]) * 1000)

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import itertools
 import time
+from collections.abc import Callable
 from datetime import datetime, timezone
-from typing import Any, Callable
+from typing import Any
 
 from engine.link.http_api import API_CONNECTION
 from engine.link.http_events import EventHub
-from engine.speech.scheduler import MessageRef, SpeechEvent
+from engine.speech.events import (MessageDone, MessageRef, SentenceFinished, SentenceStarted, SpeechDone,
+                                  SpeechEvent, SpeechStarted)
 
 
 class ApiEvents:
@@ -34,24 +36,25 @@ class ApiEvents:
 
     def report(self, event: SpeechEvent, busy: bool) -> None:
         """One speech event; ``busy``: speech is still playing or queued after it."""
-        ids = _ids(event.message)
-        if event.kind == "speech_start":
-            self._publish("speech_started", {"isSpeaking": True, "chatProcessing": False, **ids})
+        if isinstance(event, SpeechStarted):
+            self._publish("speech_started", {"isSpeaking": True, "chatProcessing": False, **_ids(event.message)})
             self._set_speaking(True)
-        elif event.kind == "sentence_started":
+        elif isinstance(event, SentenceStarted):
             self._end_chunk()
             chunk = f"chunk_{next(self._chunks)}"
             self._chunk = (chunk, event.text, event.message)
             self._publish("speech_chunk_started", {"speechChunkId": chunk, "text": event.text,
-                                                   "emotion": event.emotion, **ids})
-        elif event.kind == "sentence_finished":
+                                                   "emotion": event.emotion, **_ids(event.message)})
+            self._set_speaking(True)
+        elif isinstance(event, SentenceFinished):
             self._end_chunk()
-        elif event.kind == "speech_done":
+        elif isinstance(event, SpeechDone):
             if self._chunk is not None and self._chunk[2] == event.message:
                 self._end_chunk(cancelled=True)  # a cancel cuts the sentence playing: it ends here
             self._publish("speech_ended", {"isSpeaking": busy, "chatProcessing": False,
-                                           **({"cancelled": True} if event.cancelled else {}), **ids})
-        if event.kind in ("message_done", "speech_done") and not busy:
+                                           **({"cancelled": True} if event.cancelled else {}),
+                                           **_ids(event.message)})
+        if isinstance(event, (SpeechDone, MessageDone)) and not busy:
             self._set_speaking(False)
         self.publish_status()
 

@@ -74,6 +74,7 @@ class ApiContext:
     receivers: tuple[str, ...]  # the stage's characters; the first is the default
     client_mode: bool
     status: Mapping[str, Any]   # the frame loop's last status (see engine/app/api_events.py)
+    max_image_bytes: int = 2 * 1024 * 1024  # link.max_image_bytes: a bigger image is a warning, as over WebSocket
 
 
 def error(status: int, message: str, code: str, **headers: str) -> Outcome:
@@ -222,10 +223,10 @@ def _speak(body: dict[str, Any], query: Mapping[str, str], ctx: ApiContext, new_
     warnings: list[str] = []
     for text in texts:
         fields = {"text": text, "role": "assistant", "emotion": body.get("emotion"), "audio": body.get("audio"),
-                  "visemes": body.get("visemes"), "priority": body.get("priority")}
+                  "visemes": body.get("visemes"), "priority": body.get("priority"), "image": body.get("image")}
         message_id = new_id("msg")
         try:
-            parsed = chat_message(fields, ctx.max_text_length, message_id, ctx.config.max_audio_s)
+            parsed = chat_message(fields, ctx.max_text_length, message_id, ctx.config.max_audio_s, ctx.max_image_bytes)
         except ProtocolError as err:
             raise _bad(err.message, err.code, 413 if err.too_large else 400) from None
         warnings += [w.message for w in parsed.warnings if w.message not in warnings]

@@ -91,7 +91,7 @@ class _Handler(BaseHTTPRequestHandler):
 class HttpApiServer:
     def __init__(self, config: HttpApiConfig, inbox: Inbox, backlog: Backlog, hub: EventHub,
                  receivers: tuple[str, ...], max_text_length: int, client_mode: bool = False,
-                 send_user_line: Callable[[str], bool] | None = None) -> None:
+                 send_user_line: Callable[[str], bool] | None = None, max_image_bytes: int = 2 * 1024 * 1024) -> None:
         self.config = config
         self.hub = hub
         self.slots = threading.BoundedSemaphore(config.max_connections)
@@ -101,6 +101,7 @@ class HttpApiServer:
         self._max_text_length = max_text_length
         self._client_mode = client_mode
         self._send_user_line = send_user_line
+        self._max_image_bytes = max_image_bytes
         self._limits: dict[str, RateLimiter] = {}
         self._lock = threading.Lock()
         self._server: _Server | None = None
@@ -162,7 +163,7 @@ class HttpApiServer:
                                                   "too_large"))
             body = handler.rfile.read(length)
         ctx = ApiContext(self.config, self.config.key, self._max_text_length, self._receivers, self._client_mode,
-                         self.hub.status)
+                         self.hub.status, self._max_image_bytes)
         outcome = handle(ApiRequest(handler.command, handler.path, headers, body), ctx, _new_id)
         if outcome.stream is not None:
             return self._events(handler, outcome.stream)

@@ -17,10 +17,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.link.bot_audio import AudioProblem, BotAudio, decode_audio
+from engine.link.image import BadImage, check_image
 from engine.vocabulary import EMOTIONS, Role
 
 PANEL_ROLES = frozenset({"code", "output", "executing", "console"})
 DEFAULT_MAX_TEXT_LENGTH = 2000
+DEFAULT_MAX_IMAGE_BYTES = 2 * 1024 * 1024
 # A bot's own voice (the ``audio`` extension): over WebSocket the frame size
 # caps it first (link.max_frame_bytes); over HTTP, http_api.max_body_bytes.
 DEFAULT_MAX_AUDIO_BYTES = 64 * 1024 * 1024
@@ -81,6 +83,8 @@ class ChatMessage:
     request_id: str | None = None  # "requestId" (v2)
     version: str = "1"
     emotion_given: bool = False    # the sender named a valid emotion (else the default applies)
+    image: str | None = None       # an http(s) URL or data: URI, checked by engine.link.image
+    cancelled: bool = False        # v2 chat.done with payload.cancelled: the end of a cancelled answer
     # Extensions shared with the HTTP API: the bot's own voice (played instead
     # of synthesising ``text``), "high" priority (head of the queue) and
     # interrupt (everything queued and speaking is cancelled first).
@@ -211,14 +215,9 @@ def _check_text_field(obj: dict[str, Any], field: str, max_length: int) -> str:
 def _json_type(value: Any) -> str:
     if value is None:
         return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, dict):
-        return "an object"
+    for kind, name in ((bool, "a boolean"), ((int, float), "a number"), (list, "an array"), (dict, "an object")):
+        if isinstance(value, kind):
+            return name
     return "a string"
 
 
@@ -243,13 +242,14 @@ def _presentation(role: str) -> Role:
     return Role.PLAIN
 
 
-def parse_frame(frame: str, max_text_length: int = DEFAULT_MAX_TEXT_LENGTH) -> Parsed:
+def parse_frame(frame: str, max_text_length: int = DEFAULT_MAX_TEXT_LENGTH,
+                max_image_bytes: int = DEFAULT_MAX_IMAGE_BYTES) -> Parsed:
     """Validate one text frame. Raises ``ProtocolError`` for anything we refuse."""
     obj = _loads(frame)
     if not isinstance(obj, dict):
         raise ProtocolError(ErrorCode.NOT_AN_OBJECT, f"frame must be a JSON object, not {_json_type(obj)}")
     if "version" in obj and str(obj["version"]) == "2":
-        return _parse_v2(obj, max_text_length)
+        return _parse_v2(obj, max_text_length, max_image_bytes)
     if obj.get("type") == "chat" and "content" in obj and "text" not in obj:
         return Parsed(UserChat(_check_text_field(obj, "content", max_text_length)))
     for field in ("text", "role"):
@@ -258,11 +258,12 @@ def parse_frame(frame: str, max_text_length: int = DEFAULT_MAX_TEXT_LENGTH) -> P
     kind = obj.get("type")
     if kind is not None and not isinstance(kind, str):
         raise ProtocolError(ErrorCode.BAD_FIELD, f"field 'type' must be a string, not {_json_type(kind)}")
-    return _chat_message(obj, kind, max_text_length, message_id=_message_id(obj.get("id")), request_id=None,
-                         version="1")
+    return _chat_message(obj, kind, max_text_length, max_image_bytes, message_id=_message_id(obj.get("id")),
+                         request_id=None, version="1")
 
 
-def _chat_message(fields: dict[str, Any], kind: str | None, max_text_length: int, *, message_id: str | None,
+def _chat_message(fields: dict[str, Any], kind: str | None, max_text_length: int, max_image_bytes: int, *,
+                  message_id: str | None,
                   request_id: str | None, version: str, event_id: str | None = None,
                   event_type: str | None = None, max_audio_s: float = DEFAULT_MAX_AUDIO_S) -> Parsed:
     """The fields shared by v1 messages and v2 chat payloads."""
@@ -287,6 +288,13 @@ def _chat_message(fields: dict[str, Any], kind: str | None, max_text_length: int
         emotion = emotion.strip().lower()
         emotion_given = True
 
+    image = None
+    if fields.get("image"):  # AITuberKit ignores an empty one too
+        try:
+            image = check_image(fields["image"], max_image_bytes)
+        except BadImage as bad:
+            warnings.append(Warning("image", f"{bad}; the text is still spoken"))
+
     block = {"start": Block.START, "end": Block.END}.get((kind or "").strip().lower(), Block.APPEND)
     audio = None
     if fields.get("audio") is not None:
@@ -302,29 +310,31 @@ def _chat_message(fields: dict[str, Any], kind: str | None, max_text_length: int
                                                      f"{_json_type(fields[flag])}")
     message = ChatMessage(text=text, role=role, presentation=presentation, emotion=emotion, block=block,
                           message_id=message_id, request_id=request_id, version=version,
-                          emotion_given=emotion_given, audio=audio, priority=fields.get("priority") == "high",
+                          emotion_given=emotion_given, image=image, cancelled=fields.get("cancelled") is True,
+                          audio=audio, priority=fields.get("priority") == "high",
                           interrupt=fields.get("interrupt") is True)
     return Parsed(message, tuple(warnings), version, event_id, event_type)
 
 
 def chat_message(fields: dict[str, Any], max_text_length: int = DEFAULT_MAX_TEXT_LENGTH,
-                 message_id: str | None = None, max_audio_s: float = DEFAULT_MAX_AUDIO_S) -> Parsed:
+                 message_id: str | None = None, max_audio_s: float = DEFAULT_MAX_AUDIO_S,
+                 max_image_bytes: int = DEFAULT_MAX_IMAGE_BYTES) -> Parsed:
     """A message built from already-decoded JSON fields (``text``, ``role``,
     ``emotion``, ``audio``, ...), by the same rules as a v1 frame: the HTTP
     API's way in. Raises ProtocolError."""
-    return _chat_message(fields, None, max_text_length, message_id=message_id, request_id=None, version="1",
-                         max_audio_s=max_audio_s)
+    return _chat_message(fields, None, max_text_length, max_image_bytes, message_id=message_id, request_id=None,
+                         version="1", max_audio_s=max_audio_s)
 
 
 # v2 chat events and the legacy block type each stands for.
 _V2_CHAT = {"chat.start": "start", "chat.delta": None, "chat.done": "end"}
 
 
-def _parse_v2(obj: dict[str, Any], max_text_length: int) -> Parsed:
+def _parse_v2(obj: dict[str, Any], max_text_length: int, max_image_bytes: int) -> Parsed:
     event_id = _message_id(obj.get("id"))
     event_type = obj.get("type")
     try:
-        return _parse_v2_event(obj, event_id, event_type, max_text_length)
+        return _parse_v2_event(obj, event_id, event_type, max_text_length, max_image_bytes)
     except ProtocolError as err:
         if event_id is None:
             raise
@@ -332,7 +342,8 @@ def _parse_v2(obj: dict[str, Any], max_text_length: int) -> Parsed:
             from None
 
 
-def _parse_v2_event(obj: dict[str, Any], event_id: str | None, event_type: Any, max_text_length: int) -> Parsed:
+def _parse_v2_event(obj: dict[str, Any], event_id: str | None, event_type: Any, max_text_length: int,
+                    max_image_bytes: int) -> Parsed:
     if "type" not in obj:
         raise ProtocolError(ErrorCode.MISSING_FIELD, "field 'type' is required in a v2 event")
     if not isinstance(event_type, str):
@@ -342,7 +353,8 @@ def _parse_v2_event(obj: dict[str, Any], event_id: str | None, event_type: Any, 
         payload = {}
     if not isinstance(payload, dict):
         raise ProtocolError(ErrorCode.BAD_FIELD, f"field 'payload' must be an object, not {_json_type(payload)}")
-    request_id = _message_id(obj.get("requestId"))
+    # AITuberKit reads ``requestId ?? payload.requestId``; so do we.
+    request_id = _message_id(obj.get("requestId")) or _message_id(payload.get("requestId"))
 
     def parsed(event: Event) -> Parsed:
         return Parsed(event, (), "2", event_id, event_type)
@@ -354,8 +366,8 @@ def _parse_v2_event(obj: dict[str, Any], event_id: str | None, event_type: Any, 
         legacy = payload.get("legacyType")
         if kind is None and isinstance(legacy, str):
             kind = legacy
-        return _chat_message(payload, kind, max_text_length, message_id=event_id, request_id=request_id,
-                             version="2", event_id=event_id, event_type=event_type)
+        return _chat_message(payload, kind, max_text_length, max_image_bytes, message_id=event_id,
+                             request_id=request_id, version="2", event_id=event_id, event_type=event_type)
     if event_type == "session.hello":
         capabilities = payload.get("capabilities", {})
         return parsed(Hello(capabilities if isinstance(capabilities, dict) else {}))
@@ -364,9 +376,9 @@ def _parse_v2_event(obj: dict[str, Any], event_id: str | None, event_type: Any, 
     if event_type == "pong":
         return parsed(Pong())
     if event_type == "control.cancel":
-        return parsed(Cancel(request_id or _message_id(payload.get("requestId"))))
+        return parsed(Cancel(request_id))
     if event_type == "chat.error":
-        message = payload.get("message", payload.get("error", "the bot reported an error"))
+        message = payload.get("message") or payload.get("text") or payload.get("error") or "the bot reported an error"
         if not isinstance(message, str):
             message = json.dumps(message)[:200]
         fields = {"message": message}

@@ -1,7 +1,7 @@
 """The speech queue's additions for the HTTP API: priority "high" goes ahead
 of everything not yet started, a bot's own voice is played as it is (never
-sent to the voice), and stop's three modes. Same harness as the scheduler's
-tests: a real worker thread, a clock the test moves."""
+sent to the voice), and stop's three modes. The driver's harness: a real
+worker thread, a clock the test moves."""
 from __future__ import annotations
 
 import base64
@@ -11,11 +11,11 @@ import wave
 
 import numpy as np
 
-from conftest import wait_for
 from engine.link.inbox import Received
 from engine.link.protocol import parse_frame
+from engine.speech.events import MessageDone, SentenceStarted, SpeechError
 from engine.vocabulary import AUDIO_RATE
-from test_speech_scheduler import Harness
+from test_speech_driver import Harness
 
 
 def wav_b64(seconds: float = 0.5, rate: int = 16000) -> str:
@@ -32,12 +32,12 @@ def wav_b64(seconds: float = 0.5, rate: int = 16000) -> str:
 
 def until_spoken(h: Harness, count: int) -> None:
     """Step (no time passes on the test's clock) until ``count`` sentences have started."""
-    wait_for(lambda: h.step() is not None and len(h.spoken()) >= count, what=f"{count} sentences started")
+    h.step_until(lambda: len(h.spoken()) >= count, what=f"{count} sentences started")
 
 
 def send(h: Harness, connection: int = 1, **fields) -> None:
     assert h.backlog.try_take()
-    h.scheduler.accept(Received(connection, parse_frame(json.dumps(fields)).message), h.now)
+    h.driver.accept(Received(connection, parse_frame(json.dumps(fields)).message), h.now)
 
 
 def test_priority_goes_ahead_of_what_waits_behind_the_sentence_playing():
@@ -61,11 +61,11 @@ def test_own_voice_is_played_as_sent_and_never_synthesised():
     try:
         send(h, text="[happy] My own voice. Two sentences.", role="assistant", audio=wav_b64(0.5))
         h.run_until_idle()
-        started = [e for e in h.events if e.kind == "sentence_started"]
+        started = [e for e in h.events if isinstance(e, SentenceStarted)]
         assert [(e.text, e.emotion) for e in started] == [("My own voice. Two sentences.", "happy")]
-        assert abs(started[0].extra["duration_s"] - 0.5) < 2 / AUDIO_RATE
+        assert abs(started[0].duration_s - 0.5) < 2 / AUDIO_RATE
         assert h.synth.seen == []  # the voice was never asked
-        assert not [e for e in h.events if e.kind == "speech_error"]
+        assert not [e for e in h.events if isinstance(e, SpeechError)]
     finally:
         h.close()
 
@@ -88,14 +88,14 @@ def test_stop_modes():
         for text in ("A one. A two.", "B.", "C."):
             send(h, text=text, role="assistant")
         until_spoken(h, 1)
-        events = h.scheduler.stop("queue")  # "A one." keeps playing, A finishes, B and C go
-        assert [e.kind for e in events].count("message_done") == 2
+        events = h.driver.stop_speech("queue")  # "A one." keeps playing, A finishes, B and C go
+        assert sum(isinstance(e, MessageDone) for e in events) == 2
         h.run_until_idle()
         assert [text for text, _ in h.spoken()] == ["A one.", "A two."]
         send(h, text="D one. D two.", role="assistant")
         send(h, text="E.", role="assistant")
         until_spoken(h, 3)
-        h.scheduler.stop("speech")  # D goes, E stays
+        h.driver.stop_speech("speech")  # D goes, E stays
         h.run_until_idle()
         assert [text for text, _ in h.spoken()][2:] == ["D one.", "E."]
         assert h.backlog.taken == 0

@@ -1,0 +1,167 @@
+"""What the speech queue holds: a FIFO of steps, one message after another.
+
+A message becomes, in order: a new block (if it starts one), its sentences,
+the line it shows (if it is not spoken), "message done", and "block end" (if
+it closes its block). Counts are kept beside the FIFO so that neither the
+prefetch nor ``busy`` walks a long queue (a flood) on every frame.
+"""
+from __future__ import annotations
+
+import collections
+import itertools
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from engine.speech.clip import AudioClip
+from engine.speech.events import LineShown, MessageRef
+from engine.speech.text import Sentence
+
+
+@dataclass
+class Book:
+    """Book-keeping for one accepted message until all of it has been handled.
+    Held-back stream text spoken after a pause gets a book of its own that is
+    not ``counted``: its message was already done and answered."""
+
+    ref: MessageRef
+    spoken: bool
+    counted: bool = True
+    rendered: bool = False
+    speaking_started: bool = False
+    first: bool = False  # priority "high": queued ahead of everything not yet started
+
+
+@dataclass
+class Speak:
+    uid: int
+    sentence: Sentence
+    message: Book
+    deadline: float | None = None  # set when it reaches the head without audio
+    clip: AudioClip | None = None  # the bot's own voice: already "synthesised", never sent to the worker
+
+
+@dataclass
+class Show:
+    line: LineShown
+    message: Book
+
+
+@dataclass
+class NewBlock:
+    message: None = None
+    first: bool = False  # opens a priority message's block
+
+
+@dataclass
+class Done:
+    message: Book
+
+
+@dataclass
+class BlockEnd:
+    message: Book  # the message that closed the block (type "end", chat.done)
+
+
+Step = Speak | Show | NewBlock | Done | BlockEnd
+
+
+class Steps:
+    def __init__(self) -> None:
+        self._steps: collections.deque[Step] = collections.deque()
+        self._unrequested: collections.deque[Speak] = collections.deque()
+        self._uids = itertools.count(1)
+        self.speech_queued = 0  # Speak steps not yet started
+        self.block_open = False
+
+    def __len__(self) -> int:
+        return len(self._steps)
+
+    def __iter__(self) -> Iterator[Step]:
+        return iter(self._steps)
+
+    def head(self) -> Step:
+        return self._steps[0]
+
+    def pop(self) -> Step:
+        step = self._steps.popleft()
+        if isinstance(step, Speak):
+            self.speech_queued -= 1
+        return step
+
+    def add(self, book: Book, sentences: list[Sentence], shown: LineShown | None, starts_block: bool,
+            ends_block: bool, own_voice: AudioClip | None = None) -> None:
+        if starts_block or not self.block_open:
+            self._steps.append(NewBlock())
+            self.block_open = True
+        self._add_speech(book, sentences, own_voice)
+        if shown is not None:
+            self._steps.append(Show(shown, book))
+        self._steps.append(Done(book))
+        if ends_block:
+            self._steps.append(BlockEnd(book))
+            self.block_open = False
+
+    def add_held(self, book: Book, sentences: list[Sentence]) -> None:
+        """Held-back stream text, spoken where the queue stands now."""
+        self._add_speech(book, sentences)
+        self._steps.append(Done(book))
+
+    def add_first(self, book: Book, sentences: list[Sentence], own_voice: AudioClip | None = None) -> None:
+        """Priority "high" (AITuberKit's HTTP API): a block of its own ahead of
+        everything not yet started, behind earlier priority messages; the
+        sentence playing now (no longer a step) finishes first."""
+        book.first = True
+        speaks = [Speak(next(self._uids), sentence, book, clip=own_voice) for sentence in sentences]
+        at = 0
+        while at < len(self._steps) and self._is_first(self._steps[at]):
+            at += 1
+        for step in reversed([NewBlock(first=True), *speaks, Done(book)]):
+            self._steps.insert(at, step)
+        self._unrequested.extendleft(reversed([step for step in speaks if step.clip is None]))
+        self.speech_queued += len(speaks)
+
+    @staticmethod
+    def _is_first(step: Step) -> bool:
+        return step.first if isinstance(step, NewBlock) else step.message is not None and step.message.first
+
+    def _add_speech(self, book: Book, sentences: list[Sentence], own_voice: AudioClip | None = None) -> None:
+        for sentence in sentences:
+            step = Speak(next(self._uids), sentence, book, clip=own_voice)
+            self._steps.append(step)
+            if own_voice is None:  # the bot's own voice needs no synthesis
+                self._unrequested.append(step)
+        self.speech_queued += len(sentences)
+
+    def unrequested(self, wanted: int) -> list[Speak]:
+        """Up to ``wanted`` sentences not yet handed to the worker, oldest first."""
+        taken: list[Speak] = []
+        while self._unrequested and len(taken) < wanted:
+            taken.append(self._unrequested.popleft())
+        return taken
+
+    def remove(self, doomed: Callable[[Book], bool]) -> list[Step]:
+        """Take out every step of the messages ``doomed`` picks; returns them in order."""
+        kept: collections.deque[Step] = collections.deque()
+        removed: list[Step] = []
+        for step in self._steps:
+            if step.message is not None and doomed(step.message):
+                removed.append(step)
+                if isinstance(step, Speak):
+                    self.speech_queued -= 1
+            else:
+                kept.append(step)
+        self._steps = kept
+        self._unrequested = collections.deque(s for s in self._unrequested if not doomed(s.message))
+        return removed
+
+    def next_subtitle(self, current: list[str]) -> list[str] | None:
+        """The subtitle's sentences once the next sentence starts, given the
+        ``current`` ones; None if none is queued."""
+        for step in self._steps:
+            if isinstance(step, NewBlock):
+                current = []
+            elif isinstance(step, Speak):
+                return [*current, step.sentence.text]
+            elif isinstance(step, Show):
+                return None  # the text changes some other way first
+        return None
