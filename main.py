@@ -95,12 +95,12 @@ def main(argv: list[str] | None = None) -> int:
     from engine.app.loop import run
     from engine.app.runtime import Line, build
     from engine.app.window import DisplayUnavailable
-    from engine.stage.character import load_character_spec
     from engine.link.http_server import ApiBindError
     from engine.link.security import check_api_exposure, check_exposure
     from engine.settings.config import load_config, with_overrides
-    from engine.vocabulary import EMOTIONS
     from engine.settings.validate import ConfigError, Invalid, integer, text
+    from engine.stage.character import load_character_spec
+    from engine.vocabulary import EMOTIONS
 
     try:
         config = load_config(args.config)

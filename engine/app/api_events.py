@@ -14,13 +14,20 @@ from __future__ import annotations
 import itertools
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from engine.link.http_api import API_CONNECTION
 from engine.link.http_events import EventHub
-from engine.speech.events import (MessageDone, MessageRef, SentenceFinished, SentenceStarted, SpeechDone,
-                                  SpeechEvent, SpeechStarted)
+from engine.speech.events import (
+    MessageDone,
+    MessageRef,
+    SentenceFinished,
+    SentenceStarted,
+    SpeechDone,
+    SpeechEvent,
+    SpeechStarted,
+)
 
 
 class ApiEvents:
@@ -73,7 +80,7 @@ class ApiEvents:
             "activeSpeech": {"id": chunk[0], "text": chunk[1]} if chunk else None,
             "voiceEngine": self._voice_engine,
             "lastSeenAt": int(now * 1000),
-            "lastSeenAtIso": datetime.fromtimestamp(now, timezone.utc).isoformat(timespec="milliseconds")
+            "lastSeenAtIso": datetime.fromtimestamp(now, UTC).isoformat(timespec="milliseconds")
             .replace("+00:00", "Z"),
             "queue": {"messageCount": self._queued(), "commandCount": 0, "lastAccessed": None},
         }

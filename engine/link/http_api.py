@@ -16,8 +16,9 @@ fills in, and an id maker.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from engine.link.inbox import Command, Received, Stop

@@ -23,8 +23,8 @@ import secrets
 import socket
 import threading
 import time
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Callable
 
 from engine.link.http_api import ApiContext, ApiRequest, EventStream, Outcome, dumps, error, handle
 from engine.link.http_events import EventHub
@@ -287,7 +287,7 @@ class HttpApiServer:
 def _sse(event: dict) -> bytes:
     """One event as AITuberKit's events.ts writes it: id, event name, JSON data."""
     return (f"id: {event['id']}\nevent: {event['type']}\ndata: "
-            f"{json.dumps(event, ensure_ascii=False, separators=(',', ':'))}\n\n").encode("utf-8")
+            f"{json.dumps(event, ensure_ascii=False, separators=(',', ':'))}\n\n").encode()
 
 
 def _new_id(prefix: str) -> str:

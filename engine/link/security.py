@@ -11,7 +11,7 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import time
-from typing import Callable
+from collections.abc import Callable
 from urllib.parse import parse_qs, urlsplit
 
 from engine.settings.config import HttpApiConfig, LinkConfig

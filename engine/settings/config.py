@@ -8,9 +8,21 @@ from typing import Any
 
 import yaml
 
+from engine.settings.validate import (
+    ConfigError,
+    boolean,
+    build,
+    color,
+    int_pair,
+    integer,
+    number,
+    optional,
+    section,
+    setting,
+    string_list,
+    text,
+)
 from engine.vocabulary import ANCHORS
-from engine.settings.validate import (ConfigError, boolean, build, color, int_pair, integer, number, optional, section,
-                             setting, string_list, text)
 
 VOICE_ENGINES = ("espeak-ng", "openjtalk", "auto", "silent")
 LINK_MODES = ("server", "client")

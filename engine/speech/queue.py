@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from engine.link.inbox import Received
 from engine.link.protocol import Block
 from engine.speech.clip import AudioClip, clip_from_text
-from engine.speech.own_voice import own_voice_clip
 from engine.speech.events import (
     BlockStarted,
     LineShown,
@@ -37,6 +36,7 @@ from engine.speech.events import (
     SpeechStarted,
     VoiceProblem,
 )
+from engine.speech.own_voice import own_voice_clip
 from engine.speech.states import Input, State, next_state
 from engine.speech.steps import BlockEnd, Book, Done, NewBlock, Show, Speak, Steps
 from engine.speech.stream import StreamAssembler

@@ -8,8 +8,8 @@ import shutil
 import subprocess
 
 import pytest
-
 from conftest import ROOT
+
 from support.timing import scaled, wait_for
 
 DOC = ROOT / "docs" / "HTTP_API.md"

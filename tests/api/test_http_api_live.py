@@ -16,8 +16,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
-
 from api.http_client import EventReader, get, post, request
+
 from support.timing import scaled, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
