@@ -14,7 +14,6 @@ from __future__ import annotations
 import itertools
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
 from engine.link.http_api import API_CONNECTION
@@ -73,15 +72,12 @@ class ApiEvents:
         self.publish_status()
 
     def publish_status(self) -> None:
-        now = time.time()
         chunk = self._chunk
         self._hub.status = {
             "isSpeaking": self._speaking,
             "activeSpeech": {"id": chunk[0], "text": chunk[1]} if chunk else None,
             "voiceEngine": self._voice_engine,
-            "lastSeenAt": int(now * 1000),
-            "lastSeenAtIso": datetime.fromtimestamp(now, UTC).isoformat(timespec="milliseconds")
-            .replace("+00:00", "Z"),
+            "lastSeenAt": int(time.time() * 1000),
             "queue": {"messageCount": self._queued(), "commandCount": 0, "lastAccessed": None},
         }
 

@@ -55,6 +55,10 @@ from engine.stage.presence import Presence
 log = logging.getLogger("kuchipaku")
 
 WARM_UP_FRAMES = 30  # the first frames load fonts and warm caches; not counted as stalls
+# Messages taken from the inbox per call: cutting a spoken message into
+# sentences costs ~0.1 ms, so a flood (50 HTTP clients) is taken in batches,
+# between frames as much as in them, instead of all at once in one frame.
+ACCEPT_BATCH = 16
 
 
 @dataclass(frozen=True)
@@ -266,13 +270,18 @@ class Runtime:
         self.captions.version += 1  # re-render captions for the new size
 
     def _drain_inbox(self, now: float) -> None:
+        accepted = 0
         while True:
+            if accepted >= ACCEPT_BATCH:  # a flood: the rest in the idle time before the next frame
+                self.wake.set()
+                return
             try:
                 item = self.inbox.get_nowait()
             except queue.Empty:
                 return
             if isinstance(item, Received):
                 self.speech.accept(item, now)
+                accepted += 1
             elif isinstance(item, Command):
                 self._on_command(item)
             elif isinstance(item, LinkNotice):

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -276,7 +277,6 @@ def _stop(body: dict[str, Any], query: Mapping[str, str], ctx: ApiContext, new_i
 def _status(ctx: ApiContext) -> dict[str, Any]:
     status = dict(ctx.status)
     queue = status.pop("queue", {"messageCount": 0, "commandCount": 0, "lastAccessed": None})
-    status.pop("lastSeenAtIso", None)
     return {"status": {"clientId": ctx.receivers[0], "connected": True, "isSpeaking": False, "activeSpeech": None,
                        "chatProcessing": False, "externalLinkageMode": True, **status},
             "queue": queue}
@@ -284,7 +284,9 @@ def _status(ctx: ApiContext) -> dict[str, Any]:
 
 def _receivers(ctx: ApiContext) -> list[dict[str, Any]]:
     speaking = ctx.status.get("isSpeaking", False)
-    seen = ctx.status.get("lastSeenAtIso", "")
+    seen_ms = ctx.status.get("lastSeenAt")
+    seen = (datetime.fromtimestamp(seen_ms / 1000, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+            if isinstance(seen_ms, int) else None)
     return [{"receiverId": name, "configuredClientId": name, "displayName": name, "kind": "obs",
              "capabilities": ["speech"], "connected": True, "isSpeaking": bool(speaking and i == 0),
              "lastSeenAt": seen} for i, name in enumerate(ctx.receivers)]
