@@ -24,7 +24,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from engine.link.inbox import Command, Received, Stop
 from engine.link.protocol import ErrorCode, ProtocolError, chat_message, parse_json
-from engine.link.security import origin_allowed, token_matches
+from engine.link.security import is_loopback_host, origin_allowed, token_matches
 from engine.settings.config import HttpApiConfig
 
 # The connection id of everything that arrives over HTTP: far above the
@@ -105,6 +105,11 @@ def _handle(request: ApiRequest, ctx: ApiContext, new_id: Callable[[str], str]) 
     route = path[len(PREFIX) + 1:]
     if request.method != ROUTES[route]:
         return error(405, "Method not allowed", "method_not_allowed", Allow=ROUTES[route])
+    host = request.headers.get("host")
+    if host is not None and is_loopback_host(ctx.config.host) and not is_loopback_host(urlsplit(f"//{host}").hostname
+                                                                                        or ""):
+        # A web page that re-pointed its own name at 127.0.0.1 (DNS rebinding) still sends that name here.
+        return error(403, f"Host {host[:100]!r} is not this machine's loopback name", "forbidden_host")
     origin = request.headers.get("origin")
     if not origin_allowed(origin, ctx.config.allowed_origins):
         return error(403, f"Origin {origin[:100]!r} is not allowed: web pages may not drive the character "

@@ -88,6 +88,12 @@ def test_routes_methods_and_origin():
     page = call("POST", "/api/v1/speak", {"text": "a"}, {"origin": "https://evil.example"})
     assert (page.status, page.inbox) == (403, [])
     assert call("POST", "/api/v1/speak", {"text": "a"}, {"origin": "http://localhost:5173"}).status == 202
+    rebound = call("GET", "/api/v1/status", None, {"host": "evil.example:3000"})
+    assert (rebound.status, rebound.body["code"]) == (403, "forbidden_host")
+    for host in ("127.0.0.1:3000", "localhost:3000", "[::1]:3000", "localhost"):
+        assert call("GET", "/api/v1/status", None, {"host": host}).status == 200
+    assert call("GET", "/api/v1/status", None, {"host": "192.168.1.5:3000"},
+                ctx(key="right-key-123", host="0.0.0.0")).status == 401  # beyond loopback: the key guards it
     listed = ctx(allowed_origins=("https://my-overlay.example",))
     assert call("POST", "/api/v1/speak", {"text": "a"}, {"origin": "https://my-overlay.example"},
                 listed).status == 202

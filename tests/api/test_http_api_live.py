@@ -146,6 +146,8 @@ def test_errors_have_aituberkits_shapes_and_speak_nothing(program, tmp_path):
     assert big[0] == 413 and big[1]["code"] == "too_large"
     page = post(base + "/speak", {"text": "from a web page"}, headers={"Origin": "https://evil.example"})
     assert page[0] == 403
+    rebound = get(base + "/status", headers={"Host": "evil.example:3000"})  # DNS rebinding
+    assert rebound == (403, {"error": rebound[1]["error"], "code": "forbidden_host"})
     assert get(base + "/nothing")[0] == 404
     assert post(base + "/messages", {"type": "ai_generate", "text": "hi"})[0] == 501
     # After all that, the API and the character are fine.
