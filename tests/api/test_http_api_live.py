@@ -283,3 +283,14 @@ def test_fifty_clients_hammering_lose_nothing_and_the_program_stays_responsive(p
     wait_for(lambda: (answer := get(app.api_url + "/status"))[0] == 200
              and answer[1]["queue"]["messageCount"] == 0, what="every place given back")
     assert app.stop() == 0
+
+
+def test_event_streams_get_heartbeats_and_are_capped(program, tmp_path):
+    app = program("--config", config_file(tmp_path, {"http_api": {"heartbeat_s": 0.1, "max_event_streams": 1}}))
+    events = EventReader(app.api_url + "/events?receiverId=Kotone")
+    wait_for(lambda: ": heartbeat" in events.comments, what="a heartbeat comment")
+    assert events.comments[0] == ": connected"
+    status, answer = get(app.api_url + "/events")
+    assert (status, answer["code"]) == (503, "too_many_streams")
+    assert app.stop() == 0  # an open stream never holds up shutdown
+    events.close()
