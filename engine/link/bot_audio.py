@@ -28,6 +28,10 @@ import numpy as np
 from engine.vocabulary import AUDIO_RATE, MOUTH_SHAPES
 
 MAX_VISEMES = 20_000
+# Over WebSocket the frame size caps the audio first (link.max_frame_bytes);
+# over HTTP, http_api.max_body_bytes. These are the limits beyond both.
+DEFAULT_MAX_AUDIO_BYTES = 64 * 1024 * 1024
+DEFAULT_MAX_AUDIO_S = 120.0
 
 
 class AudioProblem(ValueError):
@@ -51,7 +55,8 @@ class BotAudio:
         return len(self.samples) / AUDIO_RATE
 
 
-def decode_audio(value: Any, visemes: Any, max_bytes: int, max_seconds: float) -> BotAudio:
+def decode_audio(value: Any, visemes: Any, max_seconds: float = DEFAULT_MAX_AUDIO_S,
+                 max_bytes: int = DEFAULT_MAX_AUDIO_BYTES) -> BotAudio:
     """``value`` and ``visemes`` as the bot sent them. Raises AudioProblem."""
     if isinstance(value, str):
         raw = _base64(value, "audio", max_bytes)

@@ -16,17 +16,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from engine.link.bot_audio import AudioProblem, BotAudio, decode_audio
+from engine.link.bot_audio import DEFAULT_MAX_AUDIO_S, AudioProblem, BotAudio, decode_audio
 from engine.link.image import BadImage, check_image
 from engine.vocabulary import EMOTIONS, Role
 
 PANEL_ROLES = frozenset({"code", "output", "executing", "console"})
 DEFAULT_MAX_TEXT_LENGTH = 2000
 DEFAULT_MAX_IMAGE_BYTES = 2 * 1024 * 1024
-# A bot's own voice (the ``audio`` extension): over WebSocket the frame size
-# caps it first (link.max_frame_bytes); over HTTP, http_api.max_body_bytes.
-DEFAULT_MAX_AUDIO_BYTES = 64 * 1024 * 1024
-DEFAULT_MAX_AUDIO_S = 120.0
 
 
 class ErrorCode(enum.StrEnum):
@@ -299,15 +295,14 @@ def _chat_message(fields: dict[str, Any], kind: str | None, max_text_length: int
     audio = None
     if fields.get("audio") is not None:
         try:
-            audio = decode_audio(fields["audio"], fields.get("visemes"), DEFAULT_MAX_AUDIO_BYTES, max_audio_s)
+            audio = decode_audio(fields["audio"], fields.get("visemes"), max_audio_s)
         except AudioProblem as problem:
             raise ProtocolError(ErrorCode.BAD_AUDIO, str(problem), too_large=problem.too_large) from None
     elif fields.get("visemes") is not None:
         raise ProtocolError(ErrorCode.BAD_FIELD, "field 'visemes' times the bot's own 'audio', which is missing")
-    for flag in ("interrupt",):
-        if flag in fields and not isinstance(fields[flag], bool):
-            raise ProtocolError(ErrorCode.BAD_FIELD, f"field '{flag}' must be a boolean, not "
-                                                     f"{_json_type(fields[flag])}")
+    if fields.get("interrupt") is not None and not isinstance(fields["interrupt"], bool):
+        raise ProtocolError(ErrorCode.BAD_FIELD, f"field 'interrupt' must be a boolean, not "
+                                                 f"{_json_type(fields['interrupt'])}")
     message = ChatMessage(text=text, role=role, presentation=presentation, emotion=emotion, block=block,
                           message_id=message_id, request_id=request_id, version=version,
                           emotion_given=emotion_given, image=image, cancelled=fields.get("cancelled") is True,

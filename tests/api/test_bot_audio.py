@@ -31,7 +31,7 @@ def tone(seconds: float, rate: int) -> np.ndarray:
 
 
 def test_wav_in_base64_is_resampled_to_the_mixer_rate():
-    audio = decode_audio(base64.b64encode(wav_bytes(tone(1.0, 16000), 16000)).decode(), None, MB, 60)
+    audio = decode_audio(base64.b64encode(wav_bytes(tone(1.0, 16000), 16000)).decode(), None, 60, MB)
     assert audio.samples.dtype == np.int16
     assert abs(len(audio.samples) - AUDIO_RATE) <= 1
     assert 9000 < np.abs(audio.samples).max() <= 10001
@@ -41,7 +41,7 @@ def test_wav_in_base64_is_resampled_to_the_mixer_rate():
 def test_wav_as_a_data_uri_and_stereo_is_mixed_down():
     stereo = np.repeat(tone(0.5, AUDIO_RATE), 2)
     uri = "data:audio/wav;base64," + base64.b64encode(wav_bytes(stereo, AUDIO_RATE, channels=2)).decode()
-    audio = decode_audio(uri, None, MB, 60)
+    audio = decode_audio(uri, None, 60, MB)
     assert len(audio.samples) == len(tone(0.5, AUDIO_RATE))
     assert np.array_equal(audio.samples, tone(0.5, AUDIO_RATE))
 
@@ -49,7 +49,7 @@ def test_wav_as_a_data_uri_and_stereo_is_mixed_down():
 def test_raw_pcm_with_its_rate_and_visemes_sorted():
     pcm = base64.b64encode(tone(0.5, 24000).tobytes()).decode()
     audio = decode_audio({"data": pcm, "sampleRate": 24000}, [{"shape": "open", "start": 0.2},
-                                                               {"shape": "closed", "start": 0}], MB, 60)
+                                                               {"shape": "closed", "start": 0}], 60, MB)
     assert abs(audio.duration_s - 0.5) < 0.001
     assert audio.visemes == ((0.0, "closed"), (0.2, "open"))
 
@@ -71,16 +71,16 @@ def test_raw_pcm_with_its_rate_and_visemes_sorted():
 ])
 def test_bad_audio_is_refused_with_a_reason(value, visemes, words):
     with pytest.raises(AudioProblem, match=words):
-        decode_audio(value, visemes, MB, 60)
+        decode_audio(value, visemes, 60, MB)
 
 
 def test_too_long_or_too_big_is_refused_for_its_size():
     pcm = base64.b64encode(tone(3.0, 8000).tobytes()).decode()
     with pytest.raises(AudioProblem) as long:
-        decode_audio({"data": pcm, "sampleRate": 8000}, None, MB, 2.0)
+        decode_audio({"data": pcm, "sampleRate": 8000}, None, 2.0, MB)
     assert long.value.too_large
     with pytest.raises(AudioProblem) as big:
-        decode_audio({"data": pcm, "sampleRate": 8000}, None, 1000, 60)
+        decode_audio({"data": pcm, "sampleRate": 8000}, None, 60, 1000)
     assert big.value.too_large
 
 
