@@ -81,6 +81,14 @@ class _Handler(BaseHTTPRequestHandler):
 
     do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_HEAD = do_GET
 
+    def handle_expect_100(self) -> bool:
+        # curl asks before sending a big body: say "go on" only to one we will read.
+        try:
+            too_big = int(self.headers.get("Content-Length", "0")) > self.server.api.config.max_body_bytes
+        except ValueError:
+            too_big = True
+        return True if too_big else super().handle_expect_100()
+
     def version_string(self) -> str:
         return "kuchipaku"
 
@@ -162,6 +170,8 @@ class HttpApiServer:
                                                        f"{self.config.max_body_bytes} (http_api.max_body_bytes)",
                                                   "too_large"))
             body = handler.rfile.read(length)
+        elif headers.get("content-length", "0") != "0" or "transfer-encoding" in headers:
+            handler.close_connection = True  # a body we do not read: the connection cannot be reused
         ctx = ApiContext(self.config, self.config.key, self._max_text_length, self._receivers, self._client_mode,
                          self.hub.status, self._max_image_bytes)
         outcome = handle(ApiRequest(handler.command, handler.path, headers, body), ctx, _new_id)

@@ -144,6 +144,13 @@ def test_errors_have_aituberkits_shapes_and_speak_nothing(program, tmp_path):
     assert post(base + "/speak", raw=b'{"text": "plain"}', content_type="text/plain")[0] == 415
     big = post(base + "/speak", {"text": "x" * 5000})
     assert big[0] == 413 and big[1]["code"] == "too_large"
+    if shutil.which("curl"):  # curl asks first (Expect: 100-continue) and is told 413 before sending it
+        body = tmp_path / "big.json"
+        body.write_text('{"text": "' + "x" * 2_000_000 + '"}')
+        done = subprocess.run(["curl", "-s", "-w", " %{http_code}", "-X", "POST", base + "/speak", "-H",
+                               "Content-Type: application/json", "--data-binary", f"@{body}"],
+                              capture_output=True, text=True, timeout=scaled(30))
+        assert done.stdout.endswith(" 413") and '"code":"too_large"' in done.stdout
     page = post(base + "/speak", {"text": "from a web page"}, headers={"Origin": "https://evil.example"})
     assert page[0] == 403
     rebound = get(base + "/status", headers={"Host": "evil.example:3000"})  # DNS rebinding
