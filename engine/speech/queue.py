@@ -5,8 +5,11 @@ Its inputs are method calls: ``accept`` (a message from the inbox),
 ``synthesized`` (what the TTS worker answered), ``clip_finished`` (the playing
 clip ended), ``update(now)`` (time passed; ``now`` is the caller's clock),
 ``cancel`` and ``stop`` (the HTTP API's modes). Each returns, in order, typed
-events (engine.speech.events) and commands (defined below) for engine.speech.driver to carry out. The states
-and their moves are the table in engine.speech.states.
+events (engine.speech.events) and commands (defined below) for
+engine.speech.driver to carry out. The states and their moves are the table
+in engine.speech.states. A message may bring its own audio (a bot's own
+voice): it is played as it is, never sent to the worker; one with priority
+"high" goes ahead of everything not yet started.
 
 The next sentences are asked for ahead of time (``PREFETCH``), so the
 following one is ready when the current one ends. Nothing accepted is dropped:
