@@ -98,6 +98,7 @@ class Controls:
         runtime.config, runtime.character = config, loaded.character
         runtime.presence.config = runtime.presence.blinker.config = loaded.character.presence
         runtime.toasts.seconds = config.overlays.toast_seconds
+        runtime.captions.linger_s = config.overlays.subtitle_linger_s
         runtime.window.apply(config, loaded.character)
         log.info("reloaded %s and character %s", runtime.reloader.config_path or "(no config file)",
                  loaded.character.name)

@@ -26,6 +26,7 @@ from typing import Callable
 from engine.app.hotkeys import HELP_LINES
 from engine.app.lifecycle import LifecycleReporter
 from engine.app.reloader import Reloader
+from engine.app.streamer_log import StreamerLog
 from engine.app.window import Snapshots, StageWindow
 from engine.link.client import LinkClient
 from engine.link.inbox import Backlog, Command, LinkNotice, Received, WakingQueue
@@ -33,6 +34,7 @@ from engine.link.protocol import Block, Cancel, ChatMessage
 from engine.link.replies import Replies
 from engine.link.server import LinkServer
 from engine.overlay.captions import Captions, join_sentences
+from engine.overlay.display_text import display_form
 from engine.overlay.input_box import InputBox
 from engine.overlay.toasts import ToastBoard
 from engine.settings.config import Config
@@ -102,7 +104,7 @@ def build(config: Config, character: CharacterSpec, *, say: list[Line] | None = 
     worker = InlineWorker(factory) if devices.inline_voice else TtsWorker(factory, WakingQueue(wake))
     clock = PlaybackClock(devices.now)
     toasts = ToastBoard(config.overlays.toast_seconds)
-    captions = Captions()
+    captions = Captions(config.overlays.subtitle_linger_s)
     scheduler = SpeechScheduler(worker, audio, clock, backlog, captions, voice.rate, voice.synth_timeout_s,
                                 lambda text, level="info": toasts.push(text, level, devices.now()),
                                 voice.stream_hold_s)
@@ -152,6 +154,7 @@ class Runtime:
         self.help_visible = False
         self.stop_requested = threading.Event()
         self.stats = FrameStats()
+        self.streamer = StreamerLog()  # what the control window shows the streamer
         self.topleft = (0, 0)
         self._captions_logged = -1
         self._prepared: list[str] | None = None
@@ -187,6 +190,8 @@ class Runtime:
         """Stop ``request_id``'s speech (all speech when None) and tell its senders."""
         for event in self.scheduler.cancel(request_id):
             self.lifecycle.report(event)
+        if request_id is None:
+            self.captions.clear()  # a lingering subtitle too: cancel clears the stage at once
         self.mouth.reset()
         log.info("cancelled %s", f"request {request_id!r}" if request_id else "all speech")
 
@@ -230,7 +235,7 @@ class Runtime:
         upcoming = self.scheduler.next_subtitle(self.captions.subtitle_sentences)
         if upcoming is not None and upcoming != self._prepared and self.window.overlays is not None:
             self._prepared = upcoming
-            self.window.overlays.prepare(join_sentences(upcoming + self.captions.notes))
+            self.window.overlays.prepare(join_sentences([display_form(sentence) for sentence in upcoming]))
 
     def _after_layout(self) -> None:
         self._prepared = None  # new overlays: prepare the coming subtitle again
@@ -242,6 +247,7 @@ class Runtime:
                 item = self.inbox.get_nowait()
             except queue.Empty:
                 return
+            self.streamer.seen(item, now)
             if isinstance(item, Received):
                 self.scheduler.accept(item, now)
             elif isinstance(item, Command):
@@ -255,12 +261,12 @@ class Runtime:
             self.cancel(event.request_id)
         else:
             log.warning("the bot on link #%d reported an error: %s", command.connection, ascii(event.message))
-            self.captions.show(Role.PLAIN, "error", event.message)
-            self.toast("The bot reported an error", "error")
+            self.toast(f"The bot reported an error (chat.error): {event.message}", "error")
 
     def _on_speech_event(self, event: SpeechEvent, now: float) -> None:
         self.lifecycle.report(event)
         if event.kind == "sentence_started":
+            self.streamer.speaking(event.message.connection, now)
             self.presence.sentence_started(now)
             log.info("speaking (%s, %s, %.2f s%s): %r", event.emotion,
                      "audible" if event.audible else "silent", event.extra["duration_s"],
@@ -285,6 +291,7 @@ class Runtime:
         else:
             self.captions.reveal(None)
         self.presence.set_emotion(self.expression.update(now, self.scheduler.busy), now)
+        self.captions.settle(now, self.scheduler.busy)
         self.toasts.expire(now)
         after = (self.mouth.shape, self.expression.emotion)
         if after[0] != before[0]:

@@ -1,6 +1,8 @@
-"""Overlays drawn over the stage: status toasts, the subtitle box, the viewer's
-question, and the monospace panel. Each is rendered to a surface only when its
-content changes; a frame only blits the cached surfaces.
+"""Overlays drawn over the stage: the subtitle box for the viewers; the help,
+the input box and (only with ``toasts_on_stage``) toasts for the streamer.
+Each is rendered to a surface only when its content changes; a frame only
+blits the cached surfaces. Lines that are not spoken (questions, code,
+errors) are never drawn here: they belong to the control window.
 """
 from __future__ import annotations
 
@@ -9,14 +11,13 @@ import pygame
 from engine.overlay.captions import Captions
 from engine.settings.config import OverlayConfig
 from engine.overlay.input_box import InputBox
-from engine.overlay.subtitles import KEY, SubtitleBox, outlined
-from engine.overlay.text_layout import wrap
+from engine.overlay.subtitles import KEY, SubtitleBox
+from engine.overlay.text_layout import ellipsised
 from engine.overlay.toasts import ToastBoard
 
 TEXT = (255, 255, 255)
 OUTLINE = (10, 10, 20)
 BOX = (16, 16, 28)  # opaque: a chroma key must not eat into it
-QUESTION = (255, 226, 140)
 LEVEL_COLOURS = {"info": (40, 40, 60), "warning": (120, 80, 10), "error": (140, 20, 30)}
 
 
@@ -46,13 +47,12 @@ class Overlays:
         self.small_font = small_font
         self.mono_font = mono_font
         self.style = style
-        self.show_toasts = style.toasts
+        self.show_toasts = style.toasts and style.toasts_on_stage
         self.visible = True
         self._caption_version = -1
         self._toast_version = -1
         self._subtitle: pygame.Surface | None = None
-        self._question: pygame.Surface | None = None
-        self._panel: pygame.Surface | None = None
+        self._opacity = 1.0
         self._toasts: list[pygame.Surface] = []
         self._input_version = -1
         self._help: pygame.Surface | None = None
@@ -79,27 +79,23 @@ class Overlays:
         if captions.version != self._caption_version:
             self._render_captions(captions)
         width, height = self.window_size
-        top = self.style.subtitle_position == "top"
-        edge = 24 if top else height - 24
         if self._subtitle is not None and self.style.subtitles == "stage":
-            if not top:
-                edge -= self._subtitle.get_height()
-            target.blit(self._subtitle, ((width - self._subtitle.get_width()) // 2, edge))
-            edge = edge + self._subtitle.get_height() + 8 if top else edge
-        if self._question is not None:
-            question_y = edge if top else edge - self._question.get_height() - 8
-            target.blit(self._question, ((width - self._question.get_width()) // 2, question_y))
-        if self._panel is not None:
-            target.blit(self._panel, (width - self._panel.get_width() - 16, 16))
+            top = self.style.subtitle_position == "top"
+            y = 24 if top else height - 24 - self._subtitle.get_height()
+            self._blit_faded(target, self._subtitle, ((width - self._subtitle.get_width()) // 2, max(0, y)))
         if self.show_toasts:
             if toasts.version != self._toast_version:
                 self._toast_version = toasts.version
-                self._toasts = [_box([self.small_font.render(t.label, True, TEXT)], 8, LEVEL_COLOURS[t.level])
-                                for t in toasts.toasts]
+                room = self.window_size[0] - 32 - 16
+                self._toasts = [_box([self.small_font.render(ellipsised(t.label, room, self._measure), True, TEXT)],
+                                     8, LEVEL_COLOURS[t.level]) for t in toasts.toasts]
             y = 16
             for surface in self._toasts:
                 target.blit(surface, (16, y))
                 y += surface.get_height() + 6
+
+    def _measure(self, text: str) -> int:
+        return self.small_font.size(text)[0]
 
     def prepare(self, text: str) -> None:
         """Render a coming subtitle ahead of time (see SubtitleBox.prepare)."""
@@ -113,24 +109,21 @@ class Overlays:
         if captions.version != self._caption_version:
             self._render_captions(captions)
         if self._subtitle is not None and self.visible:
-            target.blit(self._subtitle, ((target.get_width() - self._subtitle.get_width()) // 2,
-                                         (target.get_height() - self._subtitle.get_height()) // 2))
+            self._blit_faded(target, self._subtitle, ((target.get_width() - self._subtitle.get_width()) // 2,
+                                                      (target.get_height() - self._subtitle.get_height()) // 2))
+
+    def _blit_faded(self, target: pygame.Surface, surface: pygame.Surface, at: tuple[int, int]) -> None:
+        if self._opacity >= 1.0:
+            target.blit(surface, at)
+            return
+        surface.set_alpha(round(255 * self._opacity))
+        target.blit(surface, at)
+        surface.set_alpha(None)
 
     def _render_captions(self, captions: Captions) -> None:
         self._caption_version = captions.version
+        self._opacity = captions.opacity
         self._subtitle = self.subtitle_box.render(captions.subtitle, captions.shown_length)
-        box_width = self._subtitle_width()
-        self._question = None
-        if captions.question:
-            lines = wrap(captions.question, box_width - 40, lambda s: self.small_font.size(s)[0])[-2:]
-            self._question = _box([outlined(self.small_font, line, QUESTION, 2, OUTLINE) for line in lines], 10, BOX)
-        self._panel = None
-        if captions.panel:
-            panel_width = int(self.window_size[0] * 0.4)
-            lines = [piece for line in captions.panel
-                     for piece in wrap(line, panel_width, lambda s: self.mono_font.size(s)[0])][-12:]
-            self._panel = _box([self.mono_font.render(line or " ", True, (220, 230, 255)) for line in lines],
-                               10, (8, 8, 16), gap=2)
 
     def _subtitle_width(self) -> int:
         if self.style.subtitles == "window":

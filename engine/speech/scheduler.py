@@ -142,6 +142,8 @@ class SpeechScheduler:
         self._requested: set[int] = set()
         self._ready: dict[int, SynthResult] = {}
         self._block_open = False
+        self._block_explicit = False  # opened by a "start": later messages join it until its "end"
+        self._block_stream: tuple[int, str] | None = None
         self._voice_problem: str | None = None
         # Set when a sentence timed out: until the worker answers again, the
         # next sentences are mimed at once instead of each waiting the timeout.
@@ -166,9 +168,17 @@ class SpeechScheduler:
         else:
             sentences = sentences_of(message.text, message.emotion)
         book = _Message(ref, bool(sentences))
-        if message.block is Block.START or not self._block_open:
+        # One subtitle per message: a message joins the one before only inside
+        # a block a "start" opened, or as more of the same v2 request.
+        # A line that is only shown leaves the viewers' subtitle as it is.
+        joins = self._block_open and message.block is not Block.START and (
+            self._block_explicit or (stream is not None and stream == self._block_stream)
+            or (not sentences and message.block is Block.APPEND))
+        if not joins:
             self._steps.append(_NewBlock())
             self._block_open = True
+            self._block_explicit = message.block is Block.START
+            self._block_stream = stream
         self._queue_speech(sentences, book)
         if not message.spoken and strip_tags(message.text):
             self._steps.append(_Show(message, book))
