@@ -190,6 +190,8 @@ class Runtime:
         """Stop ``request_id``'s speech (all speech when None) and tell its senders."""
         for event in self.scheduler.cancel(request_id):
             self.lifecycle.report(event)
+            if event.kind == "message_done":
+                self.streamer.done(event.message.connection)
         if request_id is None:
             self.captions.clear()  # a lingering subtitle too: cancel clears the stage at once
         self.mouth.reset()
@@ -235,7 +237,7 @@ class Runtime:
         upcoming = self.scheduler.next_subtitle(self.captions.subtitle_sentences)
         if upcoming is not None and upcoming != self._prepared and self.window.overlays is not None:
             self._prepared = upcoming
-            self.window.overlays.prepare(join_sentences([display_form(sentence) for sentence in upcoming]))
+            self.window.overlays.prepare(display_form(join_sentences(upcoming)))
 
     def _after_layout(self) -> None:
         self._prepared = None  # new overlays: prepare the coming subtitle again
@@ -276,6 +278,7 @@ class Runtime:
         elif event.kind == "sentence_finished":
             log.debug("finished speaking: %r", event.text)
         elif event.kind == "message_done":
+            self.streamer.done(event.message.connection)
             log.debug("message from link #%d done", event.message.connection)
 
     def _animate(self, now: float, dt: float) -> None:

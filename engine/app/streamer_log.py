@@ -43,7 +43,8 @@ class StreamerLog:
         self.status_detail = ""
         self.last_latency_s: float | None = None
         self.version = 0
-        self._waiting_since: dict[int, collections.deque[float]] = {}
+        # Messages received and not yet done, oldest first: [connection, text, received at, started].
+        self.pending: collections.deque[list] = collections.deque(maxlen=10_000)
 
     def seen(self, item: Received | Command | LinkNotice, now: float) -> None:
         """An inbox item, as the frame loop takes it."""
@@ -52,8 +53,7 @@ class StreamerLog:
             emotion = f" [{message.emotion}]" if message.emotion_given else ""
             block = "" if message.block.value == "append" else f" ({message.block.value})"
             self._add(item.connection, f"{message.role}{emotion}{block}: {message.text}")
-            if message.spoken:
-                self._waiting_since.setdefault(item.connection, collections.deque()).append(now)
+            self.pending.append([item.connection, message.text, now, not message.spoken])
         elif isinstance(item, Command):
             event = item.event
             if isinstance(event, Cancel):
@@ -68,10 +68,25 @@ class StreamerLog:
 
     def speaking(self, connection: int, now: float) -> None:
         """A sentence of a message from ``connection`` started: the first one ends its wait."""
-        waiting = self._waiting_since.get(connection)
-        if waiting:
-            self.last_latency_s = now - waiting.popleft()
-            self.version += 1
+        for entry in self.pending:
+            if entry[0] == connection and not entry[3]:
+                entry[3] = True
+                self.last_latency_s = now - entry[2]
+                self.version += 1
+                return
+
+    def done(self, connection: int) -> None:
+        """A message from ``connection`` has been handled (spoken, shown or cancelled)."""
+        for entry in self.pending:
+            if entry[0] == connection:
+                self.pending.remove(entry)
+                self.version += 1
+                return
+
+    @property
+    def waiting(self) -> list[str]:
+        """The texts of the messages received and not yet started, oldest first."""
+        return [entry[1] for entry in self.pending if not entry[3]]
 
     def _add(self, connection: int, line: str) -> None:
         self.messages.append(LoggedMessage(time.time(), connection, line))

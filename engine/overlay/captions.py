@@ -2,7 +2,7 @@
 
 The subtitle is for the viewers: the sentences of one message (or one
 start…end block) as they are spoken, in the form a viewer reads
-(``display_text``). It fades out ``linger_s`` after its speech ends, and a
+(``display_text``; ``subtitle_sentences`` are as spoken, ``subtitle`` as shown). It fades out ``linger_s`` after its speech ends, and a
 new message starts a new one. Lines that are shown but never spoken (a
 viewer's question, code and its output, system lines, a bot's error) are for
 the streamer: they are kept here for the control window and never reach the
@@ -44,19 +44,28 @@ class Captions:
         self.revealed: int | None = None  # karaoke: characters of the last sentence shown so far
         self.opacity = 1.0  # 1 while spoken and lingering, down to 0 as it fades
         self._silent_since: float | None = None
+        self._shown_for = -1
+        self._raw = self._shown = ""
 
     @property
     def subtitle(self) -> str:
-        """The message's spoken text so far, in full, as shown."""
-        return join_sentences(self.subtitle_sentences)
+        """The message's spoken text so far, in full, as shown (display form of
+        the whole, so markdown cut across sentences is still removed)."""
+        if self._shown_for != self.text_version:
+            self._shown_for = self.text_version
+            self._raw = join_sentences(self.subtitle_sentences)
+            self._shown = display_form(self._raw)
+        return self._shown
 
     @property
     def shown_length(self) -> int:
         """Karaoke: how many characters of ``subtitle`` have been spoken so far."""
+        shown = self.subtitle
         if self.revealed is None or not self.subtitle_sentences:
-            return len(self.subtitle)
+            return len(shown)
         last = self.subtitle_sentences[-1]
-        return len(self.subtitle) - len(last) + min(self.revealed, len(last))
+        spoken = len(self._raw) - len(last) + min(self.revealed, len(last))
+        return min(len(shown), len(display_form(self._raw[:spoken])))
 
     def reveal(self, characters: int | None) -> None:
         if characters != self.revealed:
@@ -76,8 +85,7 @@ class Captions:
         self.version += 1
 
     def spoken(self, sentence: str) -> None:
-        shown = display_form(sentence)
-        self.subtitle_sentences.append(shown)
+        self.subtitle_sentences.append(sentence)
         self.revealed = None
         self.opacity = 1.0
         self._silent_since = None

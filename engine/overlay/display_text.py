@@ -24,6 +24,9 @@ _RULE = re.compile(r"^[ \t]*([-*_])(?:[ \t]*\1){2,}[ \t]*$", re.M)
 _CODE = re.compile(r"(`+)(.+?)\1", re.S)
 _STARS = re.compile(r"(?<![A-Za-z0-9*~])(\*{1,3}|~~)(?=[^\s*~])(.+?)(?<=[^\s*~])\1(?![A-Za-z0-9*~])", re.S)
 _UNDERSCORES = re.compile(r"(?<![\w\\])(_{1,3})(?=\S)(.+?)(?<=\S)\1(?!\w)", re.S)
+# Marks left unpaired (a sentence cut between them): dropped where they touch a word's edge.
+_STRAY = re.compile(r"(?<![A-Za-z0-9*])\*{2,3}|\*{2,3}(?![A-Za-z0-9*])|~~|`+|(?<!\w)__+|__+(?!\w)")
+_SPACE_BEFORE_MARK = re.compile(r"\s+(?=[,.;:!?])")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>~|])")
 _TRAILING = ".,;:!?)]}'\""
 _SPACES = re.compile(r"[ \t]*\n[ \t\n]*|[ \t]{2,}")
@@ -63,5 +66,6 @@ def display_form(text: str) -> str:
     for _ in range(2):  # ***both*** and **_nested_** marks
         text = _STARS.sub(lambda m: m.group(2), text)
         text = _UNDERSCORES.sub(lambda m: m.group(2), text)
+    text = _STRAY.sub("", text)
     text = _ESCAPE.sub(lambda m: m.group(1), text)
-    return _SPACES.sub(" ", text).strip()
+    return _SPACE_BEFORE_MARK.sub("", _SPACES.sub(" ", text)).strip()

@@ -108,8 +108,7 @@ class TextFont:
 
 def load_font(name: str, size: int) -> TextFont:
     text = pygame.font.Font(str(font_file(name)), size)
-    # OpenMoji's em is larger than its ink: a size a little under the text's fits the line.
-    return TextFont(text, pygame.font.Font(str(emoji_font_file()), max(6, round(size * 0.9))))
+    return TextFont(text, pygame.font.Font(str(emoji_font_file()), max(6, round(size * 1.05))))
 
 
 def load_monospace(size: int, fallback: TextFont) -> TextFont:

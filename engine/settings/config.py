@@ -106,6 +106,7 @@ class OverlayConfig:
 class ControlWindowConfig:
     enabled: bool = setting(True, boolean())
     size: tuple[int, int] = setting((760, 720), int_pair(320, 16384))
+    position: tuple[int, int] | None = setting(None, optional(int_pair(-32768, 32767, "[x, y]")))
 
 
 @dataclass(frozen=True)
