@@ -7,6 +7,7 @@ import sys
 
 from websockets.sync.client import connect
 
+from support.lines import Lines
 from conftest import ROOT, wait_for
 from test_v2_live import free_port, program_client
 
@@ -44,7 +45,7 @@ def test_relay_server_example_forwards_a_bot_to_the_renderer(program, tmp_path):
     relay = subprocess.Popen([sys.executable, str(ROOT / "examples" / "relay_server.py"), str(port)],
                              stdout=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
     try:
-        assert "relay listening" in relay.stdout.readline()
+        assert "relay listening" in Lines(relay.stdout).wait(lambda line: True, what="the relay's first line")
         config = tmp_path / "client.yaml"
         config.write_text(f"link: {{mode: client, url: 'ws://localhost:{port}/ws'}}\n", encoding="utf-8")
         app = program_client(program, config)
