@@ -11,7 +11,7 @@ import pygame
 from engine.overlay.captions import Captions
 from engine.settings.config import OverlayConfig
 from engine.overlay.input_box import InputBox
-from engine.overlay.subtitles import KEY, SubtitleBox
+from engine.overlay.subtitles import KEY, PADDING, SubtitleBox
 from engine.overlay.text_layout import ellipsised
 from engine.overlay.toasts import ToastBoard
 
@@ -63,9 +63,8 @@ class Overlays:
              help_lines: list[str] | None = None) -> None:
         if help_lines:  # drawn even with overlays hidden: the streamer asked for it
             if self._help is None:
-                rendered = [self.small_font.render(line, True, TEXT) for line in ["Keys", *help_lines]]
-                self._help = _box(rendered, 16, (20, 20, 40), gap=4)
-            target.blit(self._help, ((self.window_size[0] - self._help.get_width()) // 2, 40))
+                self._help = self._help_box(help_lines)
+            target.blit(self._help, self.help_rect().topleft)
         if input_box.active:  # drawn even with overlays hidden: the streamer is typing
             if input_box.version != self._input_version:
                 self._input_version = input_box.version
@@ -93,6 +92,41 @@ class Overlays:
             for surface in self._toasts:
                 target.blit(surface, (16, y))
                 y += surface.get_height() + 6
+
+    def subtitle_room(self) -> int:
+        """The height the subtitle box may take at the bottom (or top) of the stage."""
+        return self.style.subtitle_lines * self.font.get_linesize() + 2 * PADDING + 2 * self.style.outline_px + 24
+
+    def help_rect(self) -> pygame.Rect:
+        assert self._help is not None
+        rect = self._help.get_rect(centerx=self.window_size[0] // 2)
+        top = self.style.subtitle_position == "top" and self.style.subtitles == "stage"
+        rect.top = self.subtitle_room() + 8 if top else 8
+        return rect
+
+    def _help_box(self, help_lines: list[str]) -> pygame.Surface:
+        """The help, in as many columns as it needs to stay clear of the
+        subtitles' place, shrunk if even that is not enough."""
+        width, height = self.window_size
+        room = (height - self.subtitle_room() - 16, width - 16)
+        rendered = [self.small_font.render(line, True, TEXT) for line in help_lines]
+        for columns in (1, 2, 3):
+            per_column = -(-len(rendered) // columns)
+            groups = [rendered[i:i + per_column] for i in range(0, len(rendered), per_column)]
+            boxes = [_box(group, 12, (20, 20, 40), gap=3) for group in groups]
+            size = (sum(b.get_width() for b in boxes) + 6 * (len(boxes) - 1), max(b.get_height() for b in boxes))
+            if size[1] <= room[0] and size[0] <= room[1]:
+                break
+        help_box = pygame.Surface(size, pygame.SRCALPHA)  # transparent between columns and at the corners
+        x = 0
+        for box in boxes:
+            help_box.blit(box, (x, 0))
+            x += box.get_width() + 6
+        scale = min(1.0, room[0] / size[1], room[1] / size[0])
+        if scale < 1.0:
+            help_box = pygame.transform.smoothscale(help_box, (max(1, int(size[0] * scale)),
+                                                               max(1, int(size[1] * scale))))
+        return help_box
 
     def _measure(self, text: str) -> int:
         return self.small_font.size(text)[0]
