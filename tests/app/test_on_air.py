@@ -5,7 +5,9 @@ pixels from the framebuffer, the log, and the control window's content that
 from __future__ import annotations
 
 import json
+import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -141,3 +143,35 @@ def test_the_stage_shows_viewers_only_what_is_spoken_and_the_control_window_ever
         assert (~near(panel, (24, 26, 34), 40)).sum() > 5000  # and text and buttons on it
     finally:
         assert program.stop() == 0
+
+
+def test_no_screen_is_one_clear_line_and_a_non_zero_exit():
+    """With no DISPLAY and no driver named, SDL would quietly pick its offscreen driver."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER")}
+    env["SDL_AUDIODRIVER"] = "dummy"
+    done = subprocess.run([sys.executable, str(ROOT / "main.py"), "--port", "0"], env=env, capture_output=True,
+                          text=True, timeout=scaled(60), stdin=subprocess.DEVNULL)
+    assert done.returncode == 3
+    lines = [line for line in done.stderr.splitlines() if line.startswith("kuchipaku:")]
+    assert len(lines) == 1 and "no display" in lines[0] and "--headless" in lines[0], done.stderr
+
+
+def test_headless_asked_for_runs_with_no_screen(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER")}
+    env.update(SDL_AUDIODRIVER="dummy", PYTHONUNBUFFERED="1")
+    log_path = tmp_path / "log.txt"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "--headless", "--port", "0",
+                                    "--say", "Nobody sees me."], env=env, stdout=log, stderr=subprocess.STDOUT,
+                                   stdin=subprocess.DEVNULL)
+        try:
+            wait_for(lambda: "speaking (" in log_path.read_text(errors="replace") or process.poll() is not None,
+                     timeout=30, what="the line spoken with no screen")
+            assert process.poll() is None, log_path.read_text(errors="replace")
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(scaled(10)) == 0
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+    assert "Nobody sees me." in log_path.read_text(errors="replace")
