@@ -98,7 +98,7 @@ class ControlWindow:
         elif isinstance(link, LinkClient):
             detail = link.url
             bots.append(f"server {link.url}: {streamer.status.lower()}")
-        if streamer.status_detail and not streamer.status_detail.lower().startswith("listening"):
+        if streamer.status_detail and streamer.status not in (streamer.status_detail, "Listening"):
             detail += f" ({streamer.status_detail})"
         latency = streamer.last_latency_s
         voice = runtime.config.voice.engine + (f", last reply latency {latency:.2f} s" if latency is not None

@@ -14,9 +14,12 @@ from engine.link.protocol import Cancel
 
 MESSAGES = 50
 
-# AITuberKit's four link notices, and the words of ours that stand for each.
-CONNECTING, CONNECTED, ERROR, CLOSED = ("Trying to connect", "Connected", "Connection error", "Connection closed")
-_STATUS_WORDS = (("attempting", CONNECTING), ("listening", CONNECTED), ("successful", CONNECTED),
+# AITuberKit's four link notices (its own words, which client mode shows), and
+# the words of our notices that stand for each; "Listening" in server mode.
+CONNECTING, CONNECTED, ERROR, CLOSED = ("Attempting WebSocket connection", "WebSocket connection successful",
+                                        "WebSocket connection error occurred", "WebSocket connection has ended")
+LISTENING = "Listening"
+_STATUS_WORDS = (("attempting", CONNECTING), ("listening", LISTENING), ("successful", CONNECTED),
                  ("error", ERROR), ("ended", CLOSED), ("stale", ERROR))
 
 
