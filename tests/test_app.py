@@ -120,5 +120,5 @@ def test_input_box_sends_a_typed_line_to_the_server_in_client_mode():
         run_app(app, type_a_line)
     finally:
         server.kill()
-    assert received["chat"]["payload"]["content"] == "こんにちは, how are you?"
+    assert received["chat"]["payload"] == {"text": "こんにちは, how are you?"}  # AITuberKit's shape
     assert app.captions.question == "こんにちは, how are you?"

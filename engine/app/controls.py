@@ -66,7 +66,7 @@ class Controls:
         elif action == "borderless":
             runtime.window.toggle_borderless()
         elif action == "cancel":
-            runtime.cancel(None)
+            self.cancel_speech()
         elif action == "test_line":
             runtime.speak(Line(TEST_LINE, runtime.expression.emotion))
         elif action == "reload":
@@ -74,18 +74,29 @@ class Controls:
         elif action.startswith("emotion:"):
             runtime.expression.speaking(action.split(":", 1)[1])
 
+    def cancel_speech(self, only_if_answering: bool = False) -> None:
+        """Esc: stop speaking and clear the queue; in client mode the server
+        is told too (control.cancel) and the rest of its answer is not spoken."""
+        self.runtime.cancel(None)
+        if isinstance(self.runtime.link, LinkClient):
+            self.runtime.link.cancel_remote(only_if_answering=only_if_answering)
+
     def send_typed_line(self, line: str) -> None:
         """Client mode: the line goes to the server as a viewer's chat message,
-        as AITuberKit sends it. Server mode: there is no bot to ask, so the
-        character says it herself."""
+        as AITuberKit sends it; it first stops the answer in progress
+        (AITuberKit #174; link.typed_line_cancels). Server mode: there is no
+        bot to ask, so the character says it herself."""
         runtime = self.runtime
         link = runtime.link
         if isinstance(link, LinkClient):
+            if runtime.config.link.typed_line_cancels:
+                self.cancel_speech(only_if_answering=True)
             if link.send_user_chat(line):
                 runtime.captions.show(Role.QUESTION, "user", line)
-                log.info("sent a typed line to %s", link.url)
+                if not link.connected:
+                    runtime.toast("Not connected: the line will be sent when the link is back", "warning")
             else:
-                runtime.toast("Not connected: the line was not sent", "warning")
+                runtime.toast("Too many lines waiting for the server: this one was not sent", "warning")
         else:
             runtime.speak(Line(line))
 

@@ -7,12 +7,13 @@ the link itself when it accepts a message, so it always comes first.
 """
 from __future__ import annotations
 
-from typing import Callable
+from typing import Any, Callable
 
 from engine.link.replies import Replies
 from engine.speech.scheduler import SpeechEvent
 
 Send = Callable[[int, str], None]  # (connection id, frame)
+Shape = Callable[[str, str, dict[str, Any]], dict[str, Any]]  # (event type, request id, our details) -> payload
 
 _LIFECYCLE = {
     "rendered": "character.message.rendered",
@@ -24,10 +25,11 @@ _LIFECYCLE = {
 
 
 class LifecycleReporter:
-    def __init__(self, send: Send, replies: Replies, tts_complete: bool) -> None:
+    def __init__(self, send: Send, replies: Replies, tts_complete: bool, shape: Shape | None = None) -> None:
         self._send = send
         self._replies = replies
         self._tts_complete = tts_complete
+        self._shape = shape  # client mode: AITuberKit's payloads (LinkClient.lifecycle_details)
 
     def report(self, event: SpeechEvent) -> None:
         ref = event.message
@@ -44,4 +46,6 @@ class LifecycleReporter:
                        "fallback": "silent"}
         elif event.kind == "speech_done":
             details = {"cancelled": event.cancelled}
+        if self._shape is not None:
+            details = self._shape(event_type, ref.lifecycle_id, details)
         self._send(ref.connection, self._replies.lifecycle(event_type, ref.lifecycle_id, **details))

@@ -114,7 +114,8 @@ def build(config: Config, character: CharacterSpec, *, say: list[Line] | None = 
     send = link.send if link is not None else (lambda connection, frame: None)
     return Runtime(config, character, say or [], devices.now, wake, inbox, scheduler, captions, audio, clock, worker,
                    link,
-                   LifecycleReporter(send, replies, config.link.tts_complete), toasts,
+                   LifecycleReporter(send, replies, config.link.sends_tts_complete,
+                                     getattr(link, "lifecycle_details", None)), toasts,
                    Presence(character.presence, devices.rng or random.Random()),
                    Reloader(config_path, character), reapply, Snapshots(snapshot_dir))
 
@@ -262,6 +263,7 @@ class Runtime:
         if isinstance(event, Cancel):
             self.cancel(event.request_id)
         else:
+            # For the streamer, not the viewers: the log and the control window, never the subtitle.
             log.warning("the bot on link #%d reported an error: %s", command.connection, ascii(event.message))
             self.toast(f"The bot reported an error (chat.error): {event.message}", "error")
 

@@ -71,6 +71,12 @@ class Backlog:
             self._taken += 1
             return True
 
+    def take(self) -> None:
+        """Count a message that is never refused (the server we chose to connect
+        to, in client mode: it is slowed by not reading, not refused)."""
+        with self._lock:
+            self._taken += 1
+
     def give_back(self) -> None:
         with self._lock:
             self._taken = max(0, self._taken - 1)
