@@ -29,7 +29,7 @@ def run(runtime: Runtime) -> int:
         signal.signal(signum, request_stop)
     try:
         runtime.start()
-        control = ControlWindow(runtime)
+        control = runtime.control_window = ControlWindow(runtime)
         control.open()
         _loop(runtime, Controls(runtime, control))
     finally:

@@ -156,6 +156,7 @@ class Runtime:
         self.stop_requested = threading.Event()
         self.stats = FrameStats()
         self.streamer = StreamerLog()  # what the control window shows the streamer
+        self.control_window = None  # the live loop's ControlWindow (engine/app/control_window.py), if open
         self.topleft = (0, 0)
         self._captions_logged = -1
         self._prepared: list[str] | None = None

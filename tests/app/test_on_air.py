@@ -175,3 +175,46 @@ def test_headless_asked_for_runs_with_no_screen(tmp_path):
                 process.kill()
                 process.wait()
     assert "Nobody sees me." in log_path.read_text(errors="replace")
+
+
+def test_control_window_buttons_act_and_closing_it_leaves_the_stage_running():
+    """In the process (SDL's dummy driver): a click on a button is the key's
+    action; the control window's close event closes only it."""
+    import dataclasses
+
+    from conftest import run_app
+    from engine.app.runtime import Line, build
+    from engine.settings.config import Config, LinkConfig
+    from engine.stage.character import load_character_spec
+
+    config = dataclasses.replace(Config(), link=LinkConfig(port=0))
+    app = build(config, load_character_spec(ROOT / "characters" / "default"),
+                say=[Line("A long line that the cancel button stops before it is over, we hope. " * 3)])
+    seen: dict = {}
+
+    def click(control, action: str) -> None:
+        rect = next(rect for rect, name in control._hits if name == action)
+        pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, button=1, pos=rect.center,
+                                             window=control.window))
+
+    def drive(app) -> None:
+        control = app.control_window
+        assert control is not None and control.window is not None and control.window.title == "kuchipaku control"
+        wait_for(lambda: control._hits and app.captions.subtitle, what="the buttons drawn and the line started")
+        click(control, "emotion:surprised")
+        wait_for(lambda: app.expression.emotion == "surprised", what="the surprised button")
+        click(control, "cancel")
+        wait_for(lambda: app.speech_idle and not app.captions.subtitle, what="the cancel button")
+        click(control, "fullscreen")
+        wait_for(lambda: app.window.fullscreen, what="the stage fullscreen from its button")
+        app.toast("Still here while the stage is fullscreen")
+        wait_for(lambda: control._drawn and "Still here while the stage is fullscreen" in control._drawn.notices,
+                 what="the control window drawing on while the stage is fullscreen")
+        pygame.event.post(pygame.event.Event(pygame.WINDOWCLOSE, window=control.window))
+        wait_for(lambda: control.window is None, what="the control window closed")
+        frames = app.stats.frames
+        wait_for(lambda: app.stats.frames > frames + 5, what="the stage going on")
+        seen["running"] = not app.stop_requested.is_set()
+
+    run_app(app, drive)
+    assert seen["running"]
