@@ -180,6 +180,7 @@ class LinkServer:
         self._lock = threading.Lock()
         self._peers: dict[int, _Peer] = {}
         self._records: collections.OrderedDict[int, PeerRecord] = collections.OrderedDict()
+        self._addresses: dict[int, str] = {}  # id(connection) -> "host:port", from its handshake
         self._server: Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -273,6 +274,10 @@ class LinkServer:
             # The origin is not shown: a client can put any words there, and toasts are on stream.
             self._inbox.put(LinkNotice("Refused a web page (origin not allowed)", "warning"))
             return connection.respond(http.HTTPStatus.FORBIDDEN, "This origin may not connect\n")
+        with self._lock:  # read now: a one-shot sender may be gone by the time its handler runs
+            if len(self._addresses) > 4 * RECENT_PEERS + self.config.max_connections:
+                self._addresses.clear()  # handshakes admitted that never reached a handler
+            self._addresses[id(connection)] = who
         return None
 
     def _handle(self, connection: ServerConnection) -> None:
@@ -288,8 +293,9 @@ class LinkServer:
             count = len(self._peers)
             request = connection.request
             origin = request.headers.get("Origin") if request is not None else None
-            self._record(PeerRecord(conn_id, _peer_name(connection), origin, True))
-        log.info("client #%d connected from %s (%d connected)", conn_id, _peer_name(connection), count)
+            address = self._addresses.pop(id(connection), None) or _peer_name(connection)
+            self._record(PeerRecord(conn_id, address, origin, True))
+        log.info("client #%d connected from %s (%d connected)", conn_id, address, count)
         self._inbox.put(LinkNotice(f"Client connected ({count} connected)"))
         session = self._make_session(conn_id, peer.send_reply)
         session.opened()
