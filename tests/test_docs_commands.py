@@ -21,8 +21,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
+
 from support.timing import scaled, wait_for
 
 DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
@@ -76,7 +76,8 @@ def run_block(tmp_path: Path, commands: list[str], env: dict[str, str]) -> None:
     for command in commands:
         done = subprocess.run(command, shell=True, cwd=checkout, env=env, capture_output=True, text=True,
                               timeout=scaled(300), stdin=subprocess.DEVNULL)
-        assert done.returncode == 0, f"`{command}` exited {done.returncode}:\n{done.stdout[-2000:]}{done.stderr[-2000:]}"
+        output = done.stdout[-2000:] + done.stderr[-2000:]
+        assert done.returncode == 0, f"`{command}` exited {done.returncode}:\n{output}"
 
 
 def base_env() -> dict[str, str]:

@@ -9,8 +9,8 @@ import sys
 import numpy as np
 import pygame
 import pytest
-
 from conftest import ROOT
+
 from support.timing import scaled
 
 IMAGES = {"speaking.png": (0, 255, 0), "control_window.png": (24, 26, 34)}  # each with its background

@@ -36,6 +36,7 @@ class ControlWindow:
         self._hits: list[tuple[pygame.Rect, str]] = []
         self._drawn: PanelSnapshot | None = None
         self._next_draw = 0.0
+        self.message_offset = 0
 
     def open(self) -> None:
         settings = self.runtime.config.control_window
@@ -62,6 +63,11 @@ class ControlWindow:
             if rect.collidepoint(position):
                 return action
         return None
+
+    def scroll(self, lines: int) -> None:
+        """The mouse wheel over the window: older messages (positive) or newer."""
+        self.message_offset = max(0, min(self.message_offset + lines, len(self.runtime.streamer.messages) - 1))
+        self._next_draw = 0.0
 
     def present(self) -> None:
         """Redraw (at most ten times a second, and only when something changed)."""
@@ -121,7 +127,8 @@ class ControlWindow:
             speaking=runtime.captions.subtitle if runtime.speech_idle is False else "",
             waiting=tuple(streamer.waiting),
             voice=voice, problems=problems, messages=messages,
-            notices=tuple(toast.label for toast in runtime.toasts.toasts), buttons=buttons)
+            notices=tuple(toast.label for toast in runtime.toasts.toasts), buttons=buttons,
+            message_offset=self.message_offset)
 
 
 def describe(snapshot: PanelSnapshot) -> str:

@@ -42,6 +42,9 @@ class Controls:
             elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 1 and self.control is not None \
                     and self.control.owns(getattr(event, "window", None)):
                 self.hotkey(self.control.action_at(event.pos))
+            elif event.type == pygame.MOUSEWHEEL and self.control is not None \
+                    and self.control.owns(getattr(event, "window", None)):
+                self.control.scroll(-3 * event.y)
             elif runtime.input_box.active and event.type in (pygame.KEYDOWN, pygame.TEXTINPUT):
                 line = runtime.input_box.handle(event)
                 if line:

@@ -2,7 +2,8 @@
 
 The subtitle is for the viewers: the sentences of one message (or one
 start…end block) as they are spoken, in the form a viewer reads
-(``display_text``; ``subtitle_sentences`` are as spoken, ``subtitle`` as shown). It fades out ``linger_s`` after its speech ends, and a
+(``display_text``): ``subtitle_sentences`` are as spoken, ``subtitle`` as
+shown. It fades out ``linger_s`` after its speech ends, and a
 new message starts a new one. Lines that are shown but never spoken (a
 viewer's question, code and its output, system lines, a bot's error) are for
 the streamer: they are kept here for the control window and never reach the

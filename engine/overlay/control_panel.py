@@ -44,6 +44,7 @@ class PanelSnapshot:
     messages: tuple[str, ...]  # newest first
     notices: tuple[str, ...]   # the toasts showing now
     buttons: tuple[Button, ...]
+    message_offset: int = 0    # how far the list of messages is scrolled (the mouse wheel)
 
 
 class ControlPanel:
@@ -71,8 +72,11 @@ class ControlPanel:
         y = self._section(target, "Problems", list(snapshot.problems[:4]) or ["(none)"], y,
                           PROBLEM if snapshot.problems else DIM)
         room = max(0, (height - y - PAD) // self.small.get_linesize() - 1)
-        self._section(target, f"Messages received (last {len(snapshot.messages)}, newest first)",
-                      list(snapshot.messages[:room]) or ["(none yet)"], y)
+        first = min(snapshot.message_offset, max(0, len(snapshot.messages) - 1))
+        shown = snapshot.messages[first:first + room]
+        more = " — the wheel scrolls" if len(snapshot.messages) > room else ""
+        self._section(target, f"Messages received ({first + 1 if shown else 0}–{first + len(shown)} of the last "
+                              f"{len(snapshot.messages)}, newest first{more})", list(shown) or ["(none yet)"], y)
         return hits
 
     def _line(self, target: pygame.Surface, text: str, y: int, colour: tuple[int, int, int],

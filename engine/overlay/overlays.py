@@ -9,11 +9,11 @@ from __future__ import annotations
 import pygame
 
 from engine.overlay.captions import Captions
-from engine.settings.config import OverlayConfig
 from engine.overlay.input_box import InputBox
 from engine.overlay.subtitles import KEY, PADDING, SubtitleBox
 from engine.overlay.text_layout import ellipsised
 from engine.overlay.toasts import ToastBoard
+from engine.settings.config import OverlayConfig
 
 TEXT = (255, 255, 255)
 OUTLINE = (10, 10, 20)
@@ -65,16 +65,12 @@ class Overlays:
             if self._help is None:
                 self._help = self._help_box(help_lines)
             target.blit(self._help, self.help_rect().topleft)
-        if input_box.active:  # drawn even with overlays hidden: the streamer is typing
-            if input_box.version != self._input_version:
-                self._input_version = input_box.version
-                label = self.small_font.render("> " + input_box.text + "|", True, TEXT)
-                self._input = _box([label], 10, (30, 30, 60), width=int(self.window_size[0] * 0.6))
-            assert self._input is not None
-            target.blit(self._input, ((self.window_size[0] - self._input.get_width()) // 2,
-                                      self.window_size[1] // 2 - self._input.get_height() // 2))
-        if not self.visible:
-            return
+        if self.visible:
+            self._draw_for_viewers(target, captions, toasts)
+        if input_box.active:  # drawn even with overlays hidden, and on top: the streamer is typing
+            self._draw_input(target, input_box)
+
+    def _draw_for_viewers(self, target: pygame.Surface, captions: Captions, toasts: ToastBoard) -> None:
         if captions.version != self._caption_version:
             self._render_captions(captions)
         width, height = self.window_size
@@ -127,6 +123,19 @@ class Overlays:
             help_box = pygame.transform.smoothscale(help_box, (max(1, int(size[0] * scale)),
                                                                max(1, int(size[1] * scale))))
         return help_box
+
+    def _draw_input(self, target: pygame.Surface, input_box: InputBox) -> None:
+        if input_box.version != self._input_version:
+            self._input_version = input_box.version
+            width = int(self.window_size[0] * 0.6)
+            text = input_box.text
+            while text and self._measure("> …" + text + "|") > width - 20:
+                text = text[max(1, len(text) // 8):]  # the end, where the typing is, stays in view
+            shown = ("> " if text == input_box.text else "> …") + text + "|"
+            self._input = _box([self.small_font.render(shown, True, TEXT)], 10, (30, 30, 60), width=width)
+        assert self._input is not None
+        y = min(self.window_size[1] // 2, self.window_size[1] - self.subtitle_room()) - self._input.get_height() // 2
+        target.blit(self._input, ((self.window_size[0] - self._input.get_width()) // 2, max(0, y)))
 
     def _measure(self, text: str) -> int:
         return self.small_font.size(text)[0]

@@ -15,13 +15,11 @@ from pathlib import Path
 
 import numpy as np
 import pygame
-import pytest
+from app.test_main_entry import ROOT, WINDOW, Running, base_config, display, needs_x  # noqa: F401 (fixture)
 from websockets.sync.client import connect
 
 from support.timing import scaled, wait_for
 from support.xvfb import VirtualDisplay
-
-from app.test_main_entry import ROOT, WINDOW, Running, base_config, display, needs_x  # noqa: F401 (fixture)
 
 SAMPLE = (ROOT / "examples" / "send_message.py").read_text(encoding="utf-8")
 CONTROL_AT, CONTROL_SIZE = (660, 0), (600, 700)
@@ -39,8 +37,8 @@ def run_seed_sample(port: int) -> None:
     subprocess.run([sys.executable, "-c", source], check=True, timeout=scaled(30))
 
 
-def stage(display: VirtualDisplay) -> np.ndarray:
-    return display.window_pixels((0, 0), WINDOW)
+def stage(screen: VirtualDisplay) -> np.ndarray:
+    return screen.window_pixels((0, 0), WINDOW)
 
 
 def near(pixels: np.ndarray, colour: tuple[int, int, int], tolerance: int = 12) -> np.ndarray:
@@ -72,7 +70,7 @@ def emoji_colour(pixels: np.ndarray) -> int:
 
 
 @needs_x
-def test_the_stage_shows_viewers_only_what_is_spoken_and_the_control_window_everything(tmp_path, display):
+def test_the_stage_shows_viewers_only_what_is_spoken_and_the_control_window_everything(tmp_path, display):  # noqa: F811
     shots = tmp_path / "screens"
     config = base_config()
     config["control_window"] = {"enabled": True, "size": list(CONTROL_SIZE), "position": list(CONTROL_AT)}
@@ -114,7 +112,8 @@ def test_the_stage_shows_viewers_only_what_is_spoken_and_the_control_window_ever
 
         log = program.log()
         subtitles = re.findall(r"subtitle: '(.*)'$", log, re.M)
-        assert subtitles == ["Hello!", "Hello! How are you?", EMOJI_LINE, "Great question! See example.com for more."], \
+        shown = "Great question! See example.com for more."
+        assert subtitles == ["Hello!", "Hello! How are you?", EMOJI_LINE, shown], \
             subtitles
         for hidden in ("You are a cheerful", "model timed out", "(system)", "(error)", "**", "https"):
             assert not any(hidden in line for line in subtitles), hidden
@@ -183,6 +182,7 @@ def test_control_window_buttons_act_and_closing_it_leaves_the_stage_running():
     import dataclasses
 
     from conftest import run_app
+
     from engine.app.runtime import Line, build
     from engine.settings.config import Config, LinkConfig
     from engine.stage.character import load_character_spec

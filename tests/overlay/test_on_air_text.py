@@ -77,7 +77,8 @@ def screen():
 def test_every_emoji_up_to_unicode_15_is_a_glyph_not_the_missing_box(screen):
     font = pygame.font.Font(str(emoji_font_file()), 24)
     notdef = pygame.surfarray.array_alpha(font.render("\U000F0000", True, (255, 255, 255)))
-    every = [e for e, data in emoji.EMOJI_DATA.items() if data["E"] <= 15 and data["status"] == emoji.STATUS["fully_qualified"]]
+    qualified = emoji.STATUS["fully_qualified"]
+    every = [e for e, data in emoji.EMOJI_DATA.items() if data["E"] <= 15 and data["status"] == qualified]
     assert len(every) > 3600
     boxes = []
     for sequence in every:
@@ -116,7 +117,9 @@ def test_nothing_runs_off_the_window_and_the_subtitle_leaves_the_help_alone(scre
     target = pygame.Surface(size)
     target.fill((0, 255, 0))
     from engine.app.hotkeys import HELP_LINES
-    overlays.draw(target, captions, toasts, InputBox(), HELP_LINES)
+    typing = InputBox()
+    typing.active, typing.text = True, "a line typed by the streamer that goes on " * 20
+    overlays.draw(target, captions, toasts, typing, HELP_LINES)
     pixels = pygame.surfarray.array3d(target).swapaxes(0, 1).astype(int)
 
     def rows_and_columns(colour, tolerance=4):
@@ -133,3 +136,5 @@ def test_nothing_runs_off_the_window_and_the_subtitle_leaves_the_help_alone(scre
     assert help_columns[0] > 0 and help_columns[-1] < size[0] - 1
     toast_rows, toast_columns = rows_and_columns((120, 80, 10))
     assert len(toast_columns) and toast_columns[-1] < size[0] - 1, "the notice runs off the right edge"
+    input_rows, input_columns = rows_and_columns((30, 30, 60))
+    assert len(input_columns) and input_columns[0] > 0 and input_columns[-1] < size[0] - 1, "the typed line overflows"
