@@ -100,10 +100,11 @@ def test_the_stage_shows_viewers_only_what_is_spoken_and_the_control_window_ever
             save(emoji_frame, shots / "2-emoji.png")
             bot.send(json.dumps({"text": MARKDOWN_LINE, "role": "assistant", "type": "message"}))
             program.wait_for_log(r"subtitle: 'Great question! See example\.com for more\.'")
-            save(stage(display), shots / "3-markdown.png")
-            finished = program.wait_for_log(r"finished speaking: '.*for more\.'", timeout=30)
-            assert finished
+            program.wait_for_log(r"finished speaking: '.*for more\.'", timeout=30)
             ended = time.monotonic()
+            # Spoken in full, lingering: the whole line is on the stage, without its markup.
+            wait_for(lambda: near(stage(display), BOX).sum() > 2000, what="the markdown line's subtitle lingering")
+            save(stage(display), shots / "3-markdown.png")
 
             # 3. The stage empties once the subtitle has lingered (3 s by default): 5 s after the speech.
             time.sleep(max(0.0, ended + scaled(5) - time.monotonic()))
