@@ -99,7 +99,7 @@ def part_frames() -> dict:
             app.prepare_next_subtitle()  # what the live loop does in the time left before the next frame
         next_frame += 1 / 120
         time.sleep(max(0.0, next_frame - time.perf_counter()))
-    speaking = app.scheduler.busy and bool(app.captions.subtitle) and bool(app.toasts.toasts)
+    speaking = app.speech.busy and bool(app.captions.subtitle) and bool(app.toasts.toasts)
     app.shutdown()
     pygame.quit()
     return {"frame_ms_p50": percentile(times, 0.5), "frame_ms_p99": percentile(times, 0.99),

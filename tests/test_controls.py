@@ -35,10 +35,10 @@ def test_hotkeys():
         press(pygame.K_6)
         wait_for(lambda: app.expression.emotion == "surprised", what="6 previews surprised")
         press(pygame.K_t)
-        wait_for(lambda: app.scheduler.state.value == "speaking", what="T speaks a test line")
+        wait_for(lambda: app.speech.state.value == "speaking", what="T speaks a test line")
         seen["test_line"] = app.captions.subtitle
         press(pygame.K_ESCAPE)
-        wait_for(lambda: app.scheduler.state.value == "idle" and not app.scheduler.busy,
+        wait_for(lambda: app.speech.state.value == "idle" and not app.speech.busy,
                  what="Esc stops speaking and clears the queue")
         press(pygame.K_F10)
         wait_for(lambda: app.window.borderless, what="F10 borderless")

@@ -92,7 +92,7 @@ def test_subtitles_in_their_own_window_or_hidden(mode):
 
     def drive(app) -> None:
         wait_for(lambda: app.captions.subtitle == "Subtitles elsewhere.", what="the line")
-        wait_for(lambda: app.scheduler.state.value == "idle" and app.captions.shown_length == 20,
+        wait_for(lambda: app.speech.state.value == "idle" and app.captions.shown_length == 20,
                  what="the line spoken")
         time.sleep(0.1)
         stage = app.window.screen.copy()

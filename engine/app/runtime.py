@@ -1,9 +1,9 @@
 """The composition root: ``build()`` makes the whole data path, and the
 ``Runtime`` it returns runs one frame of it at a time.
 
-    socket thread -> inbox queue -> speech scheduler (drained once per frame)
+    socket thread -> inbox queue -> speech driver + its pure queue (once per frame)
     -> TTS worker thread -> playback clock -> mouth/expression state
-    -> frame drawing + overlays
+    -> frame drawing + overlays (captions and toasts from the speech events)
 
 The live window (engine/app/loop.py), record mode, the benchmarks and the
 tests all go through ``build()`` and the runtime's public methods; what
@@ -19,18 +19,19 @@ import queue
 import random
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from engine.app.hotkeys import HELP_LINES
 from engine.app.lifecycle import LifecycleReporter
 from engine.app.reloader import Reloader
+from engine.app.speech_view import show_in_captions
 from engine.app.streamer_log import StreamerLog
 from engine.app.window import Snapshots, StageWindow
 from engine.link.client import LinkClient
 from engine.link.inbox import Backlog, Command, LinkNotice, Received, WakingQueue
-from engine.link.protocol import Block, Cancel, ChatMessage
+from engine.link.protocol import Cancel
 from engine.link.replies import Replies
 from engine.link.server import LinkServer
 from engine.overlay.captions import Captions, join_sentences
@@ -38,15 +39,16 @@ from engine.overlay.display_text import display_form
 from engine.overlay.input_box import InputBox
 from engine.overlay.toasts import ToastBoard
 from engine.settings.config import Config
+from engine.speech.driver import SpeechDriver
+from engine.speech.events import MessageDone, SentenceFinished, SentenceStarted, SpeechEvent, VoiceProblem
 from engine.speech.playback import AudioOutput, PlaybackClock
-from engine.speech.scheduler import SpeechEvent, SpeechScheduler
+from engine.speech.queue import SpeechQueue
 from engine.speech.voices import make_synthesizer
 from engine.speech.worker import InlineWorker, Synthesizer, SynthesizerFactory, TtsWorker
 from engine.stage.character import CharacterSpec
 from engine.stage.expression import ExpressionState
 from engine.stage.mouth import MouthAnimator
 from engine.stage.presence import Presence
-from engine.vocabulary import Role
 
 log = logging.getLogger("kuchipaku")
 
@@ -102,18 +104,15 @@ def build(config: Config, character: CharacterSpec, *, say: list[Line] | None = 
     factory = devices.make_synthesizer or (_silent_synthesizer if voice.engine == "silent"
                                            else lambda: make_synthesizer(voice))
     worker = InlineWorker(factory) if devices.inline_voice else TtsWorker(factory, WakingQueue(wake))
-    clock = PlaybackClock(devices.now)
+    speech = SpeechDriver(SpeechQueue(voice.rate, voice.synth_timeout_s, voice.stream_hold_s), worker, audio,
+                          PlaybackClock(devices.now), backlog)
     toasts = ToastBoard(config.overlays.toast_seconds)
     captions = Captions(config.overlays.subtitle_linger_s)
-    scheduler = SpeechScheduler(worker, audio, clock, backlog, captions, voice.rate, voice.synth_timeout_s,
-                                lambda text, level="info": toasts.push(text, level, devices.now()),
-                                voice.stream_hold_s)
     link = None
     if devices.link:
         link = (LinkClient if config.link.mode == "client" else LinkServer)(config.link, inbox, backlog, replies)
     send = link.send if link is not None else (lambda connection, frame: None)
-    return Runtime(config, character, say or [], devices.now, wake, inbox, scheduler, captions, audio, clock, worker,
-                   link,
+    return Runtime(config, character, say or [], devices.now, wake, inbox, speech, captions, link,
                    LifecycleReporter(send, replies, config.link.sends_tts_complete,
                                      getattr(link, "lifecycle_details", None)), toasts,
                    Presence(character.presence, devices.rng or random.Random()),
@@ -124,9 +123,8 @@ class Runtime:
     """Every part of the running program, and one frame of work over them."""
 
     def __init__(self, config: Config, character: CharacterSpec, say: list[Line], now: Callable[[], float],
-                 wake: threading.Event, inbox: queue.Queue, scheduler: SpeechScheduler, captions: Captions,
-                 audio: AudioOutput,
-                 clock: PlaybackClock, worker: TtsWorker | InlineWorker, link: LinkServer | LinkClient | None,
+                 wake: threading.Event, inbox: queue.Queue, speech: SpeechDriver, captions: Captions,
+                 link: LinkServer | LinkClient | None,
                  lifecycle: LifecycleReporter, toasts: ToastBoard, presence: Presence, reloader: Reloader,
                  reapply: Callable[[Config], Config], snapshots: Snapshots) -> None:
         self.config = config
@@ -135,11 +133,8 @@ class Runtime:
         self.now = now
         self.wake = wake
         self.inbox = inbox
-        self.scheduler = scheduler
+        self.speech = speech
         self.captions = captions
-        self.audio = audio
-        self.clock = clock
-        self.worker = worker
         self.link = link
         self.lifecycle = lifecycle
         self.toasts = toasts
@@ -167,33 +162,31 @@ class Runtime:
         """Open the window, start the voice and the link, queue the --say lines.
         OSError from the link (a port in use) reaches the caller."""
         self.window.open()
-        self.worker.start()
+        self.speech.start()
         if self.link is not None:
             self.link.start()
-        if self.audio.problem and self.config.voice.engine != "silent":
-            self.toast(f"Speaking silently: {self.audio.problem}", "warning")
+        problem = self.speech.audio.problem
+        if problem and self.config.voice.engine != "silent":
+            self.toast(f"Speaking silently: {problem}", "warning")
         for line in self.say:
             self.speak(line)
 
     def shutdown(self) -> None:
         if self.link is not None:
             self.link.stop()
-        self.worker.stop()
-        self.audio.close()
+        self.speech.stop()
 
     # ---- what the streamer and the program ask for ---------------------------------------
 
     def speak(self, line: Line) -> None:
         """A line from this machine: no sender to answer, no place in the backlog."""
-        self.scheduler.accept(Received(0, ChatMessage(line.text, "assistant", Role.SPEECH, line.emotion,
-                                                      Block.APPEND)), self.now())
+        self.speech.speak_local(line.text, line.emotion)
 
     def cancel(self, request_id: str | None = None) -> None:
         """Stop ``request_id``'s speech (all speech when None) and tell its senders."""
-        for event in self.scheduler.cancel(request_id):
-            self.lifecycle.report(event)
-            if event.kind == "message_done":
-                self.streamer.done(event.message.connection)
+        now = self.now()
+        for event in self.speech.cancel(request_id):
+            self._on_speech_event(event, now)
         if request_id is None:
             self.captions.clear()  # a lingering subtitle too: cancel clears the stage at once
         self.mouth.reset()
@@ -205,7 +198,7 @@ class Runtime:
     @property
     def speech_idle(self) -> bool:
         """Nothing is playing and nothing, spoken or shown, waits its turn."""
-        return not self.scheduler.busy and not self.scheduler.pending_steps
+        return self.speech.idle
 
     # ---- one frame ------------------------------------------------------------------------
 
@@ -230,13 +223,13 @@ class Runtime:
 
     def advance_speech(self, now: float) -> None:
         self._drain_inbox(now)
-        for event in self.scheduler.update(now):
+        for event in self.speech.update(now):
             self._on_speech_event(event, now)
 
     def prepare_next_subtitle(self) -> None:
         """Idle time before the next frame: render the subtitle as it will be
         when the next sentence starts, so that frame only copies it."""
-        upcoming = self.scheduler.next_subtitle(self.captions.subtitle_sentences)
+        upcoming = self.speech.next_subtitle(self.captions.subtitle_sentences)
         if upcoming is not None and upcoming != self._prepared and self.window.overlays is not None:
             self._prepared = upcoming
             self.window.overlays.prepare(display_form(join_sentences(upcoming)))
@@ -253,7 +246,7 @@ class Runtime:
                 return
             self.streamer.seen(item, now)
             if isinstance(item, Received):
-                self.scheduler.accept(item, now)
+                self.speech.accept(item, now)
             elif isinstance(item, Command):
                 self._on_command(item)
             elif isinstance(item, LinkNotice):
@@ -270,17 +263,19 @@ class Runtime:
 
     def _on_speech_event(self, event: SpeechEvent, now: float) -> None:
         self.lifecycle.report(event)
-        if event.kind == "sentence_started":
+        show_in_captions(self.captions, event)
+        if isinstance(event, SentenceStarted):
             self.streamer.speaking(event.message.connection, now)
             self.presence.sentence_started(now)
-            log.info("speaking (%s, %s, %.2f s%s): %r", event.emotion,
-                     "audible" if event.audible else "silent", event.extra["duration_s"],
-                     f", peak {event.extra['peak_dbfs']} dBFS" if event.extra["peak_dbfs"] is not None else "",
+            log.info("speaking (%s, %s, %.2f s%s): %r", event.emotion, "audible" if event.audible else "silent",
+                     event.duration_s, f", peak {event.peak_dbfs} dBFS" if event.peak_dbfs is not None else "",
                      event.text)
             self.expression.speaking(event.emotion)
-        elif event.kind == "sentence_finished":
+        elif isinstance(event, VoiceProblem):
+            self.toasts.push(event.text, "warning", now)
+        elif isinstance(event, SentenceFinished):
             log.debug("finished speaking: %r", event.text)
-        elif event.kind == "message_done":
+        elif isinstance(event, MessageDone):
             self.streamer.done(event.message.connection)
             log.debug("message from link #%d done", event.message.connection)
 
@@ -289,15 +284,16 @@ class Runtime:
         # A frame stays on screen for one frame period from the flip: show the
         # sound of the middle of that period, not of its first instant.
         lead = 0.5 / self.config.window.fps
-        self.mouth.update(self.clock.level(lead), dt, self.clock.viseme(lead))
-        clip = self.clock.clip
+        clock = self.speech.clock
+        self.mouth.update(clock.level(lead), dt, clock.viseme(lead))
+        clip = clock.clip
         if self.config.overlays.karaoke and clip is not None and self.captions.subtitle_sentences:
             sentence = self.captions.subtitle_sentences[-1]
-            self.captions.reveal(clip.revealed(self.clock.position() + lead, len(sentence)))
+            self.captions.reveal(clip.revealed(clock.position() + lead, len(sentence)))
         else:
             self.captions.reveal(None)
-        self.presence.set_emotion(self.expression.update(now, self.scheduler.busy), now)
-        self.captions.settle(now, self.scheduler.busy)
+        self.presence.set_emotion(self.expression.update(now, self.speech.busy), now)
+        self.captions.settle(now, self.speech.busy)
         self.toasts.expire(now)
         after = (self.mouth.shape, self.expression.emotion)
         if after[0] != before[0]:

@@ -55,7 +55,7 @@ class Backlog:
 
     The socket thread takes a place before putting a message in the inbox and
     refuses the message with ``queue_full`` when there is none, so the refusal
-    happens where the bot can be told. The scheduler gives the place back once
+    happens where the bot can be told. The speech driver gives the place back once
     the message has been spoken or shown.
     """
 

@@ -26,6 +26,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 from websockets.sync.server import Server, ServerConnection, serve
 
+from engine.link.arrival import ArrivalOrder
 from engine.settings.config import LinkConfig
 from engine.link.inbox import Backlog, Inbox, LinkNotice
 from engine.link.security import origin_allowed, token_in_request, token_matches
@@ -181,6 +182,7 @@ class LinkServer:
         self._peers: dict[int, _Peer] = {}
         self._records: collections.OrderedDict[int, PeerRecord] = collections.OrderedDict()
         self._addresses: dict[int, str] = {}  # id(connection) -> "host:port", from its handshake
+        self._arrival = ArrivalOrder()
         self._server: Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -278,6 +280,7 @@ class LinkServer:
             if len(self._addresses) > 4 * RECENT_PEERS + self.config.max_connections:
                 self._addresses.clear()  # handshakes admitted that never reached a handler
             self._addresses[id(connection)] = who
+        self._arrival.admitted(connection)
         return None
 
     def _handle(self, connection: ServerConnection) -> None:
@@ -286,6 +289,7 @@ class LinkServer:
             # Checked again here, under the lock: handshakes may have raced past _admit.
             if len(self._peers) >= self.config.max_connections:
                 connection.close(1013, "too many connections; try again later")
+                self._arrival.finished(connection)
                 return
             peer = self._peers[conn_id] = _Peer(conn_id, connection, self.config.outbox_limit,
                                                 EVENTS_PER_MESSAGE * self.config.queue_limit,
@@ -301,6 +305,7 @@ class LinkServer:
         session.opened()
         try:
             for frame in connection:
+                self._arrival.wait_turn(connection)
                 if isinstance(frame, bytes):
                     log.info("client #%d sent a binary frame: closing with 1003", conn_id)
                     connection.close(1003, "binary frames are not supported; send JSON text")
@@ -309,6 +314,7 @@ class LinkServer:
         except ConnectionClosed:
             pass
         finally:
+            self._arrival.finished(connection)
             with self._lock:
                 del self._peers[conn_id]
                 count = len(self._peers)

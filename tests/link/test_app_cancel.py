@@ -40,12 +40,12 @@ def test_esc_cancels_locally_and_on_the_server():
     def drive(app: Runtime) -> None:
         wait_for(lambda: received(server, "session.hello"), scaled(10), what="session.hello")
         type_line(LONG)
-        wait_for(lambda: app.scheduler.busy, scaled(20), what="the answer to be spoken")
+        wait_for(lambda: app.speech.busy, scaled(20), what="the answer to be spoken")
         assert not received(server, "control.cancel")  # nothing was in progress when the line was typed
         pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_ESCAPE))
         wait_for(lambda: received(server, "control.cancel"), scaled(10), what="control.cancel")
         wait_for(lambda: server.cancelled.is_set(), scaled(10), what="the server to cancel")
-        wait_for(lambda: not app.scheduler.busy and not app.link._stream.muted, scaled(10),
+        wait_for(lambda: not app.speech.busy and not app.link._stream.muted, scaled(10),
                  what="silence, and the cancelled chat.done taken")
         seen["chat"] = received(server, "chat.message")[0]
         seen["cancel"] = received(server, "control.cancel")[0]
@@ -65,7 +65,7 @@ def test_a_typed_line_cancels_the_answer_in_progress():
     def drive(app: Runtime) -> None:
         wait_for(lambda: received(server, "session.hello"), scaled(10), what="session.hello")
         type_line(LONG)
-        wait_for(lambda: app.scheduler.busy, scaled(20), what="the first answer to be spoken")
+        wait_for(lambda: app.speech.busy, scaled(20), what="the first answer to be spoken")
         type_line("stop, another question")
         wait_for(lambda: len(received(server, "chat.message")) == 2, scaled(10), what="the second line")
         types = [f.get("type") for f in list(server.received)]
