@@ -122,6 +122,10 @@ class Controls:
         runtime.toasts.seconds = config.overlays.toast_seconds
         runtime.captions.linger_s = config.overlays.subtitle_linger_s
         runtime.window.apply(config, loaded.character)
+        if self.control is not None and config.control_window.enabled:  # an edit opens or closes it now
+            self.control.open()
+        elif self.control is not None:
+            self.control.close()
         log.info("reloaded %s and character %s", runtime.reloader.config_path or "(no config file)",
                  loaded.character.name)
         runtime.toast("Reloaded" + (f" ({' and '.join(restart_needed)} settings apply after a restart)"
