@@ -130,7 +130,7 @@ class SpeechQueue:
         text = strip_tags(message.text)
         shown = LineShown(ref, message.presentation, message.role, text) if not message.spoken and text else None
         self._steps.add(Book(ref, bool(sentences)), sentences, shown, message.block is Block.START,
-                        message.block is Block.END, stream)
+                        message.block is Block.END, stream=stream)
         return self._prefetch()
 
     def synthesized(self, result: SynthResult | VoiceUnavailable) -> list[Output]:

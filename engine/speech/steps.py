@@ -87,7 +87,7 @@ class Steps:
         return step
 
     def add(self, book: Book, sentences: list[Sentence], shown: LineShown | None, starts_block: bool,
-            ends_block: bool, stream: tuple[int, str] | None = None) -> None:
+            ends_block: bool, *, stream: tuple[int, str] | None = None) -> None:
         # One subtitle per message: a message joins the one before only inside
         # a block a "start" opened, or as more of the same v2 request (``stream``).
         # A line that is only shown leaves the viewers' subtitle as it is.
