@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import pygame
 
+from engine.app.hotkeys import HELP_LINES
 from engine.link.client import LinkClient
 from engine.link.server import LinkServer
 from engine.overlay.control_panel import Button, ControlPanel, PanelSnapshot
@@ -128,7 +129,9 @@ class ControlWindow:
             waiting=tuple(streamer.waiting),
             voice=voice, problems=problems, messages=messages,
             notices=tuple(toast.label for toast in runtime.toasts.toasts), buttons=buttons,
-            message_offset=self.message_offset)
+            message_offset=self.message_offset,
+            typing=runtime.input_box.text if runtime.input_box.active else None,
+            help=tuple(HELP_LINES) if runtime.help_visible else ())
 
 
 def describe(snapshot: PanelSnapshot) -> str:
@@ -140,4 +143,7 @@ def describe(snapshot: PanelSnapshot) -> str:
     lines += [f"problem: {problem}" for problem in snapshot.problems]
     lines += [f"message: {message}" for message in snapshot.messages]
     lines += [f"button: {button.label} -> {button.action}" for button in snapshot.buttons]
+    if snapshot.typing is not None:
+        lines.append(f"typing: {snapshot.typing}")
+    lines += [f"key: {line}" for line in snapshot.help]
     return "\n".join(lines) + "\n"

@@ -216,8 +216,12 @@ class Runtime:
         emotion, fading_from, fade = self.presence.crossfade(now)
         window.sprites.draw(window.screen, self.topleft, emotion, self.presence.eyes_closed(now), self.mouth.shape,
                             fading_from, fade)
-        window.overlays.draw(window.screen, self.captions, self.toasts, self.input_box,
-                             HELP_LINES if self.help_visible else None)
+        # The help and the line being typed are the streamer's: in the control
+        # window while it is open, on the stage only when there is none.
+        on_stage = self.control_window is None or self.control_window.window is None
+        window.overlays.draw(window.screen, self.captions, self.toasts,
+                             self.input_box if on_stage else InputBox(),
+                             HELP_LINES if self.help_visible and on_stage else None)
         self.snapshots.take(window.screen, self.stats.frames == 0, self.mouth.shape, self.expression.emotion,
                             self.captions.subtitle)
 

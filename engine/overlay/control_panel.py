@@ -45,6 +45,8 @@ class PanelSnapshot:
     notices: tuple[str, ...]   # the toasts showing now
     buttons: tuple[Button, ...]
     message_offset: int = 0    # how far the list of messages is scrolled (the mouse wheel)
+    typing: str | None = None  # the line being typed (Enter), while the input box is open
+    help: tuple[str, ...] = ()  # the keys (F1), while asked for
 
 
 class ControlPanel:
@@ -60,6 +62,11 @@ class ControlPanel:
         y = self._line(target, snapshot.title, y, HEADING, self.font)
         hits, y = self._buttons(target, snapshot.buttons, y + 4)
         y += 6
+        if snapshot.typing is not None:
+            y = self._section(target, "Typing a line (Enter sends, Esc cancels)", [f"> {snapshot.typing}|"], y,
+                              HEADING, keep_end=True)
+        if snapshot.help:
+            y = self._section(target, "Keys (F1 hides)", list(snapshot.help), y)
         y = self._section(target, "Link", [f"{snapshot.link_status} — {snapshot.link_detail}"], y)
         y = self._section(target, "Bots", list(snapshot.bots) or ["(none connected)"], y)
         queue = [f"speaking: {snapshot.speaking}" if snapshot.speaking else "speaking: (nothing)",
@@ -80,20 +87,24 @@ class ControlPanel:
         return hits
 
     def _line(self, target: pygame.Surface, text: str, y: int, colour: tuple[int, int, int],
-              font: TextFont | None = None) -> int:
+              font: TextFont | None = None, keep_end: bool = False) -> int:
         font = font or self.small
         if y + font.get_linesize() > target.get_height():
             return y
-        shown = ellipsised(text, target.get_width() - 2 * PAD, lambda s: font.size(s)[0])
+        room = target.get_width() - 2 * PAD
+        if keep_end:  # what is being typed: its end stays in view
+            while font.size(text)[0] > room and len(text) > 1:
+                text = "…" + text[max(2, len(text) // 8):]
+        shown = ellipsised(text, room, lambda s: font.size(s)[0])
         if shown:
             target.blit(font.render(shown, True, colour), (PAD, y))
         return y + font.get_linesize()
 
     def _section(self, target: pygame.Surface, title: str, lines: list[str], y: int,
-                 colour: tuple[int, int, int] = TEXT) -> int:
+                 colour: tuple[int, int, int] = TEXT, keep_end: bool = False) -> int:
         y = self._line(target, title, y + 4, HEADING)
         for line in lines:
-            y = self._line(target, "  " + line, y, colour)
+            y = self._line(target, "  " + line, y, colour, keep_end=keep_end)
         return y
 
     def _buttons(self, target: pygame.Surface, buttons: tuple[Button, ...], y: int

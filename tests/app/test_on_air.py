@@ -206,6 +206,11 @@ def test_control_window_buttons_act_and_closing_it_leaves_the_stage_running():
         wait_for(lambda: app.expression.emotion == "surprised", what="the surprised button")
         click(control, "cancel")
         wait_for(lambda: app.speech_idle and not app.captions.subtitle, what="the cancel button")
+        app.help_visible = True  # F1, with the control window open: the keys are listed there, not on stage
+        wait_for(lambda: control._drawn and control._drawn.help, what="the keys in the control window")
+        stage = pygame.surfarray.array3d(app.window.screen).astype(int)
+        assert not (abs(stage - (20, 20, 40)).sum(axis=2) < 4).any(), "the help box on the stage"
+        app.help_visible = False
         click(control, "fullscreen")
         wait_for(lambda: app.window.fullscreen, what="the stage fullscreen from its button")
         app.toast("Still here while the stage is fullscreen")
