@@ -149,7 +149,7 @@ def test_no_screen_is_one_clear_line_and_a_non_zero_exit():
     """With no DISPLAY and no driver named, SDL would quietly pick its offscreen driver."""
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER")}
     env["SDL_AUDIODRIVER"] = "dummy"
-    done = subprocess.run([sys.executable, str(ROOT / "main.py"), "--port", "0"], env=env, capture_output=True,
+    done = subprocess.run([sys.executable, str(ROOT / "main.py"), "--port", "0", "--api-port", "0"], env=env, capture_output=True,
                           text=True, timeout=scaled(60), stdin=subprocess.DEVNULL)
     assert done.returncode == 3
     lines = [line for line in done.stderr.splitlines() if line.startswith("kuchipaku:")]
@@ -161,7 +161,7 @@ def test_headless_asked_for_runs_with_no_screen(tmp_path):
     env.update(SDL_AUDIODRIVER="dummy", PYTHONUNBUFFERED="1")
     log_path = tmp_path / "log.txt"
     with log_path.open("wb") as log:
-        process = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "--headless", "--port", "0",
+        process = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "--headless", "--port", "0", "--api-port", "0",
                                     "--say", "Nobody sees me."], env=env, stdout=log, stderr=subprocess.STDOUT,
                                    stdin=subprocess.DEVNULL)
         try:
