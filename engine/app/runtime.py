@@ -289,14 +289,23 @@ class Runtime:
                 item = self.inbox.get_nowait()
             except queue.Empty:
                 return
-            self.streamer.seen(item, now)
-            if isinstance(item, Received):
-                self.speech.accept(item, now)
-                accepted += 1
-            elif isinstance(item, Command):
-                self._on_command(item)
-            elif isinstance(item, LinkNotice):
-                self.toasts.push(item.text, item.level, now)
+            try:
+                accepted += self._take(item, now)
+            except Exception:  # a bug met by one message must not end the stream
+                log.exception("internal error while handling %s; carrying on", type(item).__name__)
+                self.toast("Internal error while handling a message (see the log)", "error")
+
+    def _take(self, item: Received | Command | LinkNotice, now: float) -> int:
+        """One inbox item; returns how many messages it put in the speech queue."""
+        self.streamer.seen(item, now)
+        if isinstance(item, Received):
+            self.speech.accept(item, now)
+            return 1
+        if isinstance(item, Command):
+            self._on_command(item)
+        elif isinstance(item, LinkNotice):
+            self.toasts.push(item.text, item.level, now)
+        return 0
 
     def _on_command(self, command: Command) -> None:
         event = command.event
