@@ -49,7 +49,7 @@ from engine.stage.sprites import CharacterSprites, character_topleft, fit_scale
 from engine.overlay.toasts import ToastBoard
 from engine.settings.validate import ConfigError
 from engine.speech.worker import Synthesizer, SynthesizerFactory, TtsWorker
-from engine.speech.voices import make_synthesizer
+from engine.speech.voices import make_synthesizer, with_character_voice
 
 log = logging.getLogger("kuchipaku")
 
@@ -144,7 +144,8 @@ class App:
             return self._make_synthesizer
         if voice.engine == "silent":
             return _silent_synthesizer
-        return lambda: make_synthesizer(voice)
+        own = self.character.voice  # the character's own engine, voice and fallback, if it names them
+        return lambda: make_synthesizer(with_character_voice(voice, own.engine, own.voice, own.fallback))
 
     def _start_speech(self, worker: TtsWorker, now: Callable[[], float] = time.perf_counter) -> None:
         """The speech half of the data path: worker, playback clock, scheduler."""

@@ -118,7 +118,7 @@ class VoiceConfig:
     code_phrase: str = setting("some code", text(meaning="words to say for a code block"))
     emoji_emotions: bool = setting(True, boolean())
     retry_after_s: float = setting(15.0, number(0.0, 3600.0))
-    synth_timeout_s: float = setting(2.0, number(0.1, 60.0))
+    synth_timeout_s: float = setting(4.0, number(0.1, 60.0))
     neutral_after_s: float = setting(1.5, number(0.0, 600.0))
     stream_hold_s: float = setting(0.8, number(0.0, 60.0))
     av_offset_ms: int = setting(0, integer(-1000, 1000))
