@@ -125,7 +125,9 @@ def is_bilabial(phoneme: str) -> bool:
 # ---- IPA (piper's phonemes, from espeak-ng's IPA output) ------------------------------
 
 _IPA_BILABIAL = {"m", "b", "p", "ɱ"}
-_IPA_OPEN = set("aɑɐæʌəɜɚɝɒɶ")
+_IPA_OPEN = set("aɑɐæʌɒɶ")
+# Reduced vowels (the schwa of "about", "better"): the jaw barely moves.
+_IPA_REDUCED = set("əɜɚɝᵻ")
 _IPA_WIDE = set("eɛiɪjyʏøœɘɨ")
 _IPA_ROUND = set("oɔuʊwɵʉɯɤ")
 _IPA_PAUSE = set(" ^$_.,;:!?…—-\"'()")
@@ -137,6 +139,8 @@ def shape_of_ipa(phoneme: str) -> str:
     if phoneme in _IPA_BILABIAL or phoneme in _IPA_PAUSE or not phoneme:
         return "closed"
     base = phoneme[0]
+    if base in _IPA_REDUCED:
+        return "half"
     if base in _IPA_OPEN:
         return "open"
     if base in _IPA_WIDE:
