@@ -19,16 +19,19 @@ MAX_REPLY_BYTES = 64 * 1024 * 1024  # a minute of 48 kHz stereo float is far les
 _READ = 65536
 
 
-def post(url: str, body: bytes, headers: dict[str, str], timeout_s: float) -> bytes:
-    """The body of a 200 reply to POST ``url``; SynthesisError otherwise."""
-    return request("POST", url, body, headers, timeout_s)
+def post(url: str, body: bytes, headers: dict[str, str], timeout_s: float, stated_s: float | None = None) -> bytes:
+    """The body of a 200 reply to POST ``url``; SynthesisError otherwise.
+    ``stated_s``: the engine's whole timeout, for the message, when
+    ``timeout_s`` is only what is left of it."""
+    return request("POST", url, body, headers, timeout_s, stated_s)
 
 
 def get(url: str, timeout_s: float) -> bytes:
     return request("GET", url, b"", {}, timeout_s)
 
 
-def request(method: str, url: str, body: bytes, headers: dict[str, str], timeout_s: float) -> bytes:
+def request(method: str, url: str, body: bytes, headers: dict[str, str], timeout_s: float,
+            stated_s: float | None = None) -> bytes:
     """The body of a 200 reply; SynthesisError for anything else."""
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -61,7 +64,7 @@ def request(method: str, url: str, body: bytes, headers: dict[str, str], timeout
     except SynthesisError:
         raise
     except (socket.timeout, TimeoutError) as err:
-        raise SynthesisError(f"{where} did not answer within {timeout_s:g} s") from err
+        raise SynthesisError(f"{where} did not answer within {stated_s or timeout_s:g} s") from err
     except ConnectionRefusedError as err:
         raise SynthesisError(f"{where} is not running (connection refused)") from err
     except (OSError, http.client.HTTPException) as err:

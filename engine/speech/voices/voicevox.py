@@ -89,13 +89,15 @@ class VoicevoxSynthesizer:
         deadline = time.monotonic() + self._settings.timeout_s
         speaker = self._settings.speaker
         query_url = f"{self._base}/audio_query?" + urllib.parse.urlencode({"text": text, "speaker": speaker})
-        query = _json(http.post(query_url, b"", {}, _left(deadline, self._base)), "/audio_query")
+        query = _json(http.post(query_url, b"", {}, _left(deadline, self._base), self._settings.timeout_s),
+                      "/audio_query")
         if not isinstance(query, dict) or not isinstance(query.get("accent_phrases"), list):
             raise SynthesisError(f"{self._base}/audio_query did not return an AudioQuery")
         query.update(speedScale=self._settings.speed_scale, pitchScale=self._settings.pitch_scale,
                      intonationScale=self._settings.intonation_scale, outputStereo=False)
         wav = http.post(f"{self._base}/synthesis?speaker={speaker}", json.dumps(query).encode("utf-8"),
-                        {"Content-Type": "application/json", "Accept": "audio/wav"}, _left(deadline, self._base))
+                        {"Content-Type": "application/json", "Accept": "audio/wav"}, _left(deadline, self._base),
+                        self._settings.timeout_s)
         samples = decode_wav(wav, self._volume, AUDIO_RATE)
         duration = len(samples) / AUDIO_RATE
         return clip_from_samples(samples, AUDIO_RATE, track_for(query, duration))
@@ -111,5 +113,5 @@ def _json(data: bytes, path: str) -> Any:
 def _left(deadline: float, where: str) -> float:
     left = deadline - time.monotonic()
     if left <= 0:
-        raise SynthesisError(f"{where} did not answer in time")
+        raise SynthesisError(f"{where} did not answer in time")  # /audio_query used it all
     return left
