@@ -28,11 +28,16 @@ _MAX_SENTENCE_CHARS = 220  # longer runs are split at a comma or space so speech
 # than MIN_CLAUSE_COLUMNS (a lone "So," would sound clipped).
 CLAUSE_COLUMNS = 48
 MIN_CLAUSE_COLUMNS = 16
+# A message's first unit decides how soon the voice starts; the later ones are
+# synthesised while it plays. So the first clause of a long first sentence is
+# cut further, down to about a short sentence's width (piper: 5 words, 80 ms).
+FIRST_CLAUSE_COLUMNS = 40
 # After 、，；： (full width) no space is needed; after , ; : — – … one is, so
 # "1,000", "12:30" and "http://" are never cut.
 _CLAUSE_END = re.compile(r"[、，；：]|[,;:](?=\s)|\s[—–-]{1,2}(?=\s)|…(?=\s)")
 # With no punctuation at all, a very long clause may be cut before one of these.
-_CONJUNCTION = re.compile(r"\s(?=(?:and|but|or|so|because|which|while|when|where|then|although)\s)", re.IGNORECASE)
+_CONJUNCTION = re.compile(r"\s(?=(?:and|but|or|so|because|which|that|who|while|when|where|then|although|if)\s)",
+                          re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -117,12 +122,32 @@ def columns(text: str) -> int:
     return sum(2 if is_wide(char) else 1 for char in text)
 
 
-def split_clauses(sentence: str, limit: int = CLAUSE_COLUMNS, least: int = MIN_CLAUSE_COLUMNS) -> list[str]:
+def split_clauses(sentence: str, limit: int = CLAUSE_COLUMNS, least: int = MIN_CLAUSE_COLUMNS,
+                  first: int | None = None) -> list[str]:
     """``sentence`` cut at clause boundaries when it is wider than ``limit``
     columns, each piece at least ``least`` wide; the pieces joined by
-    engine.overlay.captions.join_sentences give the sentence back."""
+    engine.overlay.captions.join_sentences give the sentence back. With
+    ``first``, a first piece wider than that is cut again before its first
+    conjunction, or failing one, at the last space before ``first`` columns
+    when it is over twice that wide."""
     if columns(sentence) <= limit:
         return [sentence]
+    pieces = _clauses(sentence, limit, least)
+    if first is not None and columns(pieces[0]) > first:
+        head = pieces[0]
+        spans = protected_spans(head)
+        cuts = [m.start() for m in _CONJUNCTION.finditer(head)
+                if not inside(m.start(), spans) and columns(head[:m.start()]) >= least]
+        if not cuts and columns(head) > 2 * first:
+            spaces = [i for i, char in enumerate(head) if char == " " and least <= columns(head[:i]) <= first
+                      and not inside(i, spans)]
+            cuts = spaces[-1:]
+        if cuts and columns(head[cuts[0]:].strip()) >= least:
+            pieces[:1] = [head[:cuts[0]].strip(), head[cuts[0]:].strip()]
+    return pieces
+
+
+def _clauses(sentence: str, limit: int, least: int) -> list[str]:
     spans = protected_spans(sentence)
     cuts = [m.end() for m in _CLAUSE_END.finditer(sentence) if not inside(m.end(), spans)]
     pieces = _cut_at(sentence, cuts, least)
@@ -174,5 +199,7 @@ def sentences_of(text: str, emotion: str, emotion_given: bool = False, emoji_emo
             piece_emotion = run_emotion
             if emoji_emotions and not emotion_given and not tagged and run_emotion == "neutral":
                 piece_emotion = emoji_emotion(piece) or run_emotion
-            sentences.extend(Sentence(clause, piece_emotion) for clause in split_clauses(piece, clause_columns))
+            first = FIRST_CLAUSE_COLUMNS if not sentences else None  # the message's first unit
+            sentences.extend(Sentence(clause, piece_emotion)
+                             for clause in split_clauses(piece, clause_columns, first=first))
     return sentences

@@ -6,7 +6,7 @@ import csv
 import subprocess
 import sys
 
-from conftest import bound
+from voice_fixtures import bound, voice_thread  # noqa: F401 - a fixture
 from engine.speech.visemes import shape_of_ipa
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parents[2]
@@ -18,7 +18,7 @@ def test_phonemes_csv_holds_piper_visemes(tmp_path):
                            "Mama bought a blue boat.", "--fps", "30"], capture_output=True, text=True,
                           timeout=bound(180), stdin=subprocess.DEVNULL)
     assert done.returncode == 0, done.stderr
-    assert "spoken by piper: 'Mama bought a blue boat.'" in done.stderr + done.stdout
+    assert 'voice piper synthesised: "Mama bought a blue boat."' in done.stderr + done.stdout
     rows = list(csv.DictReader((out / "phonemes.csv").open(encoding="utf-8")))
     phonemes = [row["phoneme"] for row in rows]
     assert {"ɑ", "ʊ"} & set(phonemes) or {"ə", "ɔ"} & set(phonemes), phonemes  # IPA: piper's, not espeak-ng's

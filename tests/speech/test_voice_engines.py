@@ -9,7 +9,7 @@ import time
 import numpy as np
 import pytest
 
-from conftest import bound
+from voice_fixtures import bound, voice_thread  # noqa: F401 - a fixture
 from fake_openai_tts import OpenAITtsServer
 from fake_voicevox import VoicevoxServer, audio_query
 from engine.settings.config import OpenAIVoiceConfig, VoiceConfig, VoicevoxConfig

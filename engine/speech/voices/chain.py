@@ -16,6 +16,7 @@ sentence.
 """
 from __future__ import annotations
 
+import json
 import logging
 import time
 from typing import Callable
@@ -25,7 +26,7 @@ import numpy as np
 from engine.settings.config import VoiceConfig
 from engine.speech.clip import AudioClip, clip_from_samples
 from engine.speech.speakable import SpeakableOptions, speakable
-from engine.speech.voices.base import SynthesisError, Synthesizer, VoiceProblem
+from engine.speech.voices.base import SynthesisError, Synthesizer, VoiceProblem, engine_work
 from engine.speech.voices.language import mostly_japanese
 from engine.vocabulary import AUDIO_RATE
 
@@ -62,11 +63,13 @@ class VoiceChain:
         self._options = SpeakableOptions(voice.links, voice.link_phrase, voice.code_phrase)
         self._loaded: dict[str, Synthesizer] = {}
         self.load_problems: dict[str, str] = {}
-        for name in self._wanted():
-            try:
-                self._loaded[name] = engines[name](voice)
-            except Exception as err:  # a missing package or library shows up as any exception
-                self.load_problems[name] = str(err) if isinstance(err, SynthesisError) else f"{type(err).__name__}: {err}"
+        with engine_work():  # the program's exit waits for the models to finish loading
+            for name in self._wanted():
+                try:
+                    self._loaded[name] = engines[name](voice)
+                except Exception as err:  # a missing package or library shows up as any exception
+                    self.load_problems[name] = (str(err) if isinstance(err, SynthesisError)
+                                                else f"{type(err).__name__}: {err}")
         if not self._loaded:
             problems = list(self.load_problems.items())
             raise SynthesisError(problems[0][1] if len(problems) == 1 else
@@ -105,6 +108,10 @@ class VoiceChain:
         return problem
 
     def synthesize(self, text: str) -> AudioClip:
+        with engine_work():
+            return self._synthesize(text)
+
+    def _synthesize(self, text: str) -> AudioClip:
         self._problem = None
         spoken = speakable(text, self._options)
         self.last_spoken = spoken
@@ -131,7 +138,8 @@ class VoiceChain:
             if failures:
                 self._problem = VoiceProblem(failures[0][0], failures[0][1], name)
             self.last_engine = name
-            log.info("spoken by %s: %r", name, spoken)
+            # JSON quoting: the exact text given, and never mistaken for the log's 'sentence' quotes
+            log.info("voice %s synthesised: %s", name, json.dumps(spoken, ensure_ascii=False))
             return clip
         self.last_engine = None
         if failures:

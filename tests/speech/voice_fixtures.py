@@ -1,4 +1,5 @@
-"""Shared set-up for the voice tests: one voice thread, time bounds scaled by TIME_FACTOR."""
+"""Shared by the voice tests (imported, not a conftest: tests/conftest.py is
+imported by name elsewhere): one voice thread, time bounds scaled by TIME_FACTOR."""
 from __future__ import annotations
 
 import os
@@ -16,7 +17,7 @@ def bound(seconds: float) -> float:
 
 @pytest.fixture(scope="session")
 def voice_thread():
-    """One thread for every synthesizer, as in the app: espeak-ng must be used
+    """One thread for every synthesizer of a test module, as in the app: espeak-ng must be used
     on the thread that initialised it."""
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="test-voice") as pool:
         yield lambda fn, *args, **kwargs: pool.submit(fn, *args, **kwargs).result(timeout=bound(120))
