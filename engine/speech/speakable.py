@@ -13,9 +13,12 @@ Pure functions over strings: no I/O, nothing remembered between calls.
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 import urllib.parse
 from dataclasses import dataclass
+
+from engine.speech.language import mostly_japanese
 
 _FENCE = re.compile(r"(```|~~~)[^\n]*\n?.*?(?:\1|\Z)", re.DOTALL)
 _INLINE_CODE = re.compile(r"`([^`\n]+)`")
@@ -58,8 +61,16 @@ class SpeakableOptions:
     code_phrase: str = "some code"  # said in place of a code block
 
 
+# The default phrases in a Japanese sentence, where a Japanese voice would stumble on English.
+JAPANESE_PHRASES = {"a link": "リンク", "some code": "コード"}
+
+
 def speakable(text: str, options: SpeakableOptions = SpeakableOptions()) -> str:
     """``text`` as a voice should say it: no markup, links named, no emoji."""
+    if mostly_japanese(_URL.sub("", text)):
+        options = dataclasses.replace(options, link_phrase=JAPANESE_PHRASES.get(options.link_phrase,
+                                                                                options.link_phrase),
+                                      code_phrase=JAPANESE_PHRASES.get(options.code_phrase, options.code_phrase))
     text = _FENCE.sub(lambda m: f" {options.code_phrase}. ", text)
     text = _INLINE_CODE.sub(lambda m: m.group(1) if len(m.group(1)) <= 40 else options.code_phrase, text)
     text = _IMAGE.sub(lambda m: m.group(1), text)

@@ -24,6 +24,7 @@ from engine.speech.text import Sentence, columns, sentences_of, split_clauses, s
     ("Family 👨‍👩‍👧 and flag 🇯🇵 and thumbs 👍🏽", "Family and flag and thumbs"),
     ("snake_case_name, 2*3*4 and file_name.py stay", "snake_case_name, 2*3*4 and file_name.py stay"),
     ("今日は**いい天気**ですね！😊", "今日はいい天気ですね！"),
+    ("詳しくは https://example.jp/a を見てね", "詳しくは リンク を見てね"),
     ("| a | b |\n|---|---|\n| 1 | 2 |", "a, b. 1, 2"),
 ])
 def test_speakable(text, spoken):

@@ -3,8 +3,8 @@ AUDIO_RATE out), chosen by ``voice.engine`` and a character's own voice.
 
 One module per engine: espeak (espeak-ng), piper, openjtalk, kokoro
 (kokoro-ja), voicevox (VOICEVOX and AivisSpeech), openai_compatible; chain
-routes each sentence and falls back; dsp holds the sound helpers; language
-tells Japanese text apart.
+routes each sentence and falls back; dsp holds the sound helpers;
+tells Japanese text apart (engine/speech/language.py, shared with speakable).
 
 Everything here is built by the TTS worker's factory, on the worker thread:
 espeak-ng must stay on the thread that initialised it, and the neural voices
@@ -20,7 +20,7 @@ from engine.speech.voices.chain import ESPEAK, KOKORO, OPENJTALK, PIPER, EngineM
 from engine.speech.voices.dsp import decode_wav, resample, to_int16, trim_silence
 from engine.speech.voices.espeak import EspeakSynthesizer
 from engine.speech.voices.kokoro import KokoroJaSynthesizer
-from engine.speech.voices.language import is_kana_or_kanji, mostly_japanese
+from engine.speech.language import is_kana_or_kanji, mostly_japanese
 from engine.speech.voices.openai_compatible import OpenAICompatibleSynthesizer
 from engine.speech.voices.openjtalk import OpenJTalkSynthesizer
 from engine.speech.voices.piper import PiperSynthesizer

@@ -27,7 +27,7 @@ from engine.settings.config import VoiceConfig
 from engine.speech.clip import AudioClip, clip_from_samples
 from engine.speech.speakable import SpeakableOptions, speakable
 from engine.speech.voices.base import SynthesisError, Synthesizer, VoiceProblem, engine_work
-from engine.speech.voices.language import mostly_japanese
+from engine.speech.language import mostly_japanese
 from engine.vocabulary import AUDIO_RATE
 
 log = logging.getLogger("kuchipaku.tts")
