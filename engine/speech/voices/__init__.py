@@ -3,8 +3,8 @@ AUDIO_RATE out), chosen by ``voice.engine`` and a character's own voice.
 
 One module per engine: espeak (espeak-ng), piper, openjtalk, kokoro
 (kokoro-ja), voicevox (VOICEVOX and AivisSpeech), openai_compatible; chain
-routes each sentence and falls back; dsp holds the sound helpers;
-tells Japanese text apart (engine/speech/language.py, shared with speakable).
+routes each sentence and falls back; dsp holds the sound helpers; which text is
+Japanese is engine/speech/language.py (shared with speakable).
 
 Everything here is built by the TTS worker's factory, on the worker thread:
 espeak-ng must stay on the thread that initialised it, and the neural voices
