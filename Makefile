@@ -13,13 +13,16 @@ JA_DEPS := $(if $(filter 1,$(JA)),$(JA_STAMP))
 
 MINUTES ?= 30
 
-.PHONY: run test bench soak conformance system-packages system-packages-required clean
+.PHONY: run test lint bench soak conformance system-packages system-packages-required clean
 
 run: $(STAMP) $(JA_DEPS) system-packages
 	$(PY) main.py $(ARGS)
 
 test: $(STAMP) $(JA_DEPS) system-packages-required
 	$(PY) -m pytest -q $(ARGS)
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
 
 bench: $(STAMP) system-packages-required
 	$(PY) bench/run_benchmarks.py

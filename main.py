@@ -1,7 +1,7 @@
 """kuchipaku: give an AI streamer a voice and a face.
 
     python main.py [--config config.yaml] [--character NAME] [--host H] [--port P]
-                   [--fullscreen | --windowed] [--say TEXT [--emotion E]]
+                   [--fullscreen | --windowed] [--say TEXT [--emotion E]]...
     python main.py --new-character NAME | --check-character NAME [--out PATH]
 """
 from __future__ import annotations
@@ -15,6 +15,23 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 
+class _SayLine(argparse.Action):
+    """--say TEXT appends a line; --emotion E sets the emotion of the --say
+    before it, or, given before any --say, of every line that names none."""
+
+    def __call__(self, parser, namespace, value, option_string=None):
+        lines = list(getattr(namespace, "lines", None) or [])  # never the shared default list
+        if option_string == "--say":
+            lines.append([value, None])
+        elif lines and lines[-1][1] is None:
+            lines[-1][1] = value
+        elif lines:
+            parser.error(f"--emotion {value}: the line before it already has an emotion")
+        else:
+            namespace.emotion = value
+        namespace.lines = lines
+
+
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="kuchipaku", description="A speaking character driven over WebSocket "
                                      "(AITuberKit External Linkage Mode).")
@@ -25,8 +42,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     screen = parser.add_mutually_exclusive_group()
     screen.add_argument("--fullscreen", dest="fullscreen", action="store_true", default=None)
     screen.add_argument("--windowed", dest="fullscreen", action="store_false")
-    parser.add_argument("--say", action="append", default=[], metavar="TEXT", help="speak TEXT at start (repeatable)")
-    parser.add_argument("--emotion", default="neutral", help="emotion for --say (default: %(default)s)")
+    parser.add_argument("--say", action=_SayLine, dest="lines", default=[], metavar="TEXT",
+                        help="speak TEXT at start (repeatable)")
+    parser.add_argument("--emotion", action=_SayLine, dest="emotion", default="neutral",
+                        help="emotion of the --say before it; before any --say, of every line "
+                             "(default: %(default)s)")
     parser.add_argument("--record", type=Path, metavar="OUT_DIR",
                         help="render the --say lines to OUT_DIR (frames, audio.wav, timeline.csv, out.mp4) "
                              "at a fixed frame rate, with no window and no audio device")
@@ -58,19 +78,21 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
     if args.new_character is not None or args.check_character is not None or args.out is not None:
-        from authoring.character_tools import run_cli  # character authoring: no config, no window, no link
+        from authoring.cli import run_cli  # character authoring: no config, no window, no link
 
         return run_cli(args.new_character, args.check_character, args.out, HERE / "characters")
 
     if args.record is not None:
-        if not args.say:
+        if not args.lines:
             print("kuchipaku: --record needs at least one --say TEXT", file=sys.stderr)
             return 2
         from engine.app.recorder import headless
         headless()
 
     # Imported after logging is set up, and so that --help needs no pygame.
-    from engine.app.runtime import App, DisplayUnavailable, Line
+    from engine.app.loop import run
+    from engine.app.runtime import Line, build
+    from engine.app.window import DisplayUnavailable
     from engine.stage.character import load_character_spec
     from engine.link.security import check_exposure
     from engine.settings.config import load_config, with_overrides
@@ -82,30 +104,35 @@ def main(argv: list[str] | None = None) -> int:
         for flag, check, value in (("--port", integer(0, 65535), args.port),
                                    ("--character", text(pattern=r"[A-Za-z0-9_-]+", meaning="a character folder name"),
                                     args.character),
-                                   ("--emotion", text(EMOTIONS), args.emotion.lower())):
+                                   *(("--emotion", text(EMOTIONS), emotion.lower())
+                                     for emotion in [args.emotion, *(e for _, e in args.lines if e)])):
             if value is not None:
                 try:
                     check(value)
                 except Invalid as bad:
                     raise ConfigError("command line", flag, bad.expected, value) from None
-        config = with_overrides(config, host=args.host, port=args.port, fullscreen=args.fullscreen,
-                                character=args.character, token=os.environ.get("KUCHIPAKU_TOKEN") or None)
+
+        def reapply(loaded):  # the command line wins over the file, at start and on every reload
+            return with_overrides(loaded, host=args.host, port=args.port, fullscreen=args.fullscreen,
+                                  character=args.character, token=os.environ.get("KUCHIPAKU_TOKEN") or None)
+        config = reapply(config)
         check_exposure(config.link)
         character = load_character_spec(HERE / "characters" / config.character)
     except ConfigError as err:
         print(f"kuchipaku: {err}", file=sys.stderr)
         return 2
 
-    app = App(config, character, [Line(text, args.emotion.lower()) for text in args.say], args.snapshot_dir)
+    lines = [Line(spoken, (emotion or args.emotion).lower()) for spoken, emotion in args.lines]
     if args.record is not None:
         from engine.app.recorder import record
 
-        done = record(app, args.record, args.fps)
+        done = record(config, character, lines, args.record, args.fps)
         print(f"recorded {done.frames} frames ({done.seconds:.2f} s at {done.fps} fps) to {done.folder}"
               + (f"; video {done.mp4}" if done.mp4 else ""))
         return 0
     try:
-        return app.run()
+        return run(build(config, character, say=lines, snapshot_dir=args.snapshot_dir, config_path=args.config,
+                         reapply=reapply))
     except DisplayUnavailable as err:
         print(f"kuchipaku: no display ({err}); to run without a screen, set SDL_VIDEODRIVER=dummy", file=sys.stderr)
         return 3

@@ -7,7 +7,7 @@ Run from the repository root:
 Writes docs/default_sheet_labelled.png (the default body, eyes and mouths
 sheets with each frame's index and use drawn over it, and how the layers sit
 in the character frame) and docs/emotion_<name>.png (one composed frame per
-emotion, by authoring/character_tools.py, the code --check-character uses).
+emotion, by authoring/stage_view.py, the code --check-character uses).
 """
 from __future__ import annotations
 
@@ -22,8 +22,8 @@ sys.path.insert(0, str(ROOT))
 
 import pygame  # noqa: E402
 
+from authoring.stage_view import compose, emotion_screenshots, offscreen_display  # noqa: E402
 from engine.stage.character import CharacterSpec, load_character_spec  # noqa: E402
-from authoring.character_tools import compose, emotion_screenshots, offscreen_display  # noqa: E402
 from engine.stage.sprites import CharacterSprites  # noqa: E402
 
 MARGIN = 16

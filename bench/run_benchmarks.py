@@ -60,33 +60,24 @@ def write_config(extra: str) -> Path:
 def part_frames() -> dict:
     """CPU time per frame at 1080p while speaking, with a subtitle and a toast,
     against a bare loop that clears, blits one sprite of the same size and
-    flips. Both run in the same loop, frame about, while the App speaks (its
+    flips. Both run in the same loop, frame about, while the runtime speaks (its
     TTS worker synthesising, the mixer playing), so both see the same machine."""
     import dataclasses
 
     import pygame
 
-    from engine.app.runtime import App, Line
-    from engine.stage.character import load_character_spec
+    from engine.app.runtime import Devices, Line, build
     from engine.settings.config import Config, WindowConfig
-    from engine.link.inbox import WakingQueue
-    from engine.app.lifecycle import LifecycleReporter
-    from engine.speech.playback import AudioOutput
-    from engine.speech.worker import TtsWorker
+    from engine.stage.character import load_character_spec
 
     size = (1920, 1080)
     config = dataclasses.replace(Config(), window=WindowConfig(size=size))
     spec = load_character_spec(ROOT / "characters" / "default")
-    app = App(config, spec, [Line(LIP_TEXT * 3, "happy")])
-    app._open_display()
-    app.audio = AudioOutput()
-    app._start_speech(TtsWorker(app._voice_factory(), WakingQueue(app.wake)))
-    app.lifecycle = LifecycleReporter(lambda c, f: None, app.replies, False)
-    for line in app.say:
-        app._speak_locally(line)
+    app = build(config, spec, say=[Line(LIP_TEXT * 3, "happy")], devices=Devices(link=False))
+    app.start()
     app.toasts.seconds = 1e9
-    app._toast_now("Client connected (1 connected)")
-    screen = app.screen
+    app.toast("Client connected (1 connected)")
+    screen = app.window.screen
     sprite = pygame.image.load(str(spec.sheets["body"].file)).convert_alpha().subsurface((0, 0, *spec.frame_size))
     times, floor = [], []
     last = next_frame = time.perf_counter()
@@ -104,11 +95,11 @@ def part_frames() -> dict:
         if n >= 120:  # the first second warms caches
             (floor if n % 2 else times).append((time.thread_time() - start) * 1000)
         if not n % 2:
-            app._prepare_next_subtitle()  # what the live loop does in the time left before the next frame
+            app.prepare_next_subtitle()  # what the live loop does in the time left before the next frame
         next_frame += 1 / 120
         time.sleep(max(0.0, next_frame - time.perf_counter()))
-    speaking = app.scheduler.busy and bool(app.captions.subtitle) and bool(app.toasts.toasts)
-    app.worker.stop()
+    speaking = app.speech.busy and bool(app.captions.subtitle) and bool(app.toasts.toasts)
+    app.shutdown()
     pygame.quit()
     return {"frame_ms_p50": percentile(times, 0.5), "frame_ms_p99": percentile(times, 0.99),
             "floor_frame_ms_p50": percentile(floor, 0.5), "floor_frame_ms_p99": percentile(floor, 0.99),
@@ -133,7 +124,7 @@ def part_synth_floor() -> dict:
 
 def part_latency() -> dict:
     """From a frame arriving at the socket to its first audio handed to the mixer,
-    through the real App (live loop, threads, dummy audio device)."""
+    through the real runtime (live loop, threads, dummy audio device)."""
     import dataclasses
     import signal
 
@@ -142,9 +133,10 @@ def part_latency() -> dict:
 
     import engine.link.session as link_session
     import engine.speech.playback as playback
-    from engine.app.runtime import App
-    from engine.stage.character import load_character_spec
+    from engine.app.loop import run
+    from engine.app.runtime import build
     from engine.settings.config import Config, LinkConfig
+    from engine.stage.character import load_character_spec
 
     arrived: list[float] = []
     played: list[float] = []
@@ -162,12 +154,13 @@ def part_latency() -> dict:
 
     link_session.LinkSession.on_text = on_text
     playback.AudioOutput.play = play
-    app = App(dataclasses.replace(Config(), link=LinkConfig(port=0)), load_character_spec(ROOT / "characters" / "default"))
+    app = build(dataclasses.replace(Config(), link=LinkConfig(port=0)),
+                load_character_spec(ROOT / "characters" / "default"))
     results: dict = {}
 
     def drive() -> None:
         try:
-            while getattr(app, "link", None) is None or app.stats.frames < 30:
+            while app.stats.frames < 30:
                 time.sleep(0.05)
             with connect(app.link.url) as ws:
                 ws.recv(timeout=5)
@@ -187,7 +180,7 @@ def part_latency() -> dict:
 
     thread = threading.Thread(target=drive)
     thread.start()
-    app.run()
+    run(app)
     thread.join()
     signal.signal(signal.SIGINT, signal.default_int_handler)
     latencies = results["latencies"]
@@ -202,14 +195,14 @@ def part_lipsync() -> dict:
 
     import numpy as np
 
-    from engine.app.runtime import App, Line
-    from engine.stage.character import load_character_spec
-    from engine.settings.config import Config
     from engine.app.recorder import record
+    from engine.app.runtime import Line
+    from engine.settings.config import Config
+    from engine.stage.character import load_character_spec
 
     out = Path(tempfile.mkdtemp(prefix="kuchipaku-lipsync-"))
     fps = 60
-    record(App(Config(), load_character_spec(ROOT / "characters" / "default"), [Line(LIP_TEXT)]), out, fps,
+    record(Config(), load_character_spec(ROOT / "characters" / "default"), [Line(LIP_TEXT)], out, fps,
            save_frames=False)
     with wave.open(str(out / "audio.wav")) as wav:
         rate = wav.getframerate()

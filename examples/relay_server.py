@@ -2,8 +2,8 @@
 
 kuchipaku connects to ws://localhost:8000/ws, as AITuberKit does. Bots connect
 to ws://localhost:8000/bot. Whatever a bot sends is forwarded to kuchipaku, and
-whatever kuchipaku sends (acks, lifecycle events, lines typed in its window) is
-forwarded to the bots.
+whatever kuchipaku sends (lifecycle events for v2 requests with a requestId,
+lines typed in its window) is forwarded to the bots.
 
     python examples/relay_server.py [PORT]   # then run kuchipaku with link.mode: client
 """

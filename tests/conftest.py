@@ -6,7 +6,6 @@ import re
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -19,17 +18,7 @@ os.environ["PYGAME_HIDE_SUPPORT_PROMPT"] = "1"
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-
-def wait_for(predicate, timeout: float = 10.0, interval: float = 0.02, what: str = "condition"):
-    """Poll until ``predicate()`` is truthy; fail the test with ``what`` otherwise."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(interval)
+from support.timing import scaled, wait_for  # noqa: E402  (after the SDL settings above)
 
 
 class Program:
@@ -67,7 +56,7 @@ class Program:
         if self.process.poll() is None:
             self.process.send_signal(sig)
         try:
-            return self.process.wait(timeout)
+            return self.process.wait(scaled(timeout))
         finally:
             self._log.close()
 
@@ -99,12 +88,14 @@ def run_app(app, drive):
 
     import pygame
 
+    from engine.app.loop import run
+
     handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
     failure: list[BaseException] = []
 
     def driver() -> None:
         try:
-            wait_for(lambda: getattr(app, "link", None) is not None and app.stats.frames > 2, what="the app")
+            wait_for(lambda: app.stats.frames > 2, what="the app")
             drive(app)
         except BaseException as err:  # reported in the test's own thread below
             failure.append(err)
@@ -114,7 +105,7 @@ def run_app(app, drive):
     thread = threading.Thread(target=driver)
     thread.start()
     try:
-        assert app.run() == 0
+        assert run(app) == 0
     finally:
         for sig, handler in handlers.items():
             signal.signal(sig, handler)

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import collections
 import json
+import queue
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -39,7 +41,9 @@ def main() -> int:
     server = subprocess.Popen([sys.executable, str(HERE / "conformance_server.py"), str(port)],
                               stdout=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
     try:
-        assert "listening" in server.stdout.readline()
+        first_line: queue.Queue[str] = queue.Queue()  # read aside, so a silent server cannot hang CI
+        threading.Thread(target=lambda: first_line.put(server.stdout.readline()), daemon=True).start()
+        assert "listening" in first_line.get(timeout=30)
         with tempfile.TemporaryDirectory(prefix="kuchipaku-autobahn-") as out:
             kosoku = Path(sys.executable).with_name("kosoku")
             command = [str(kosoku), f"ws://127.0.0.1:{port}/ws", "-p", "4", "-o", out]

@@ -14,7 +14,8 @@ import pygame
 import websocket
 
 from conftest import ROOT, run_app, wait_for
-from engine.app.runtime import App, Line
+from engine.app.loop import run
+from engine.app.runtime import Line, Runtime, build
 from engine.stage.character import load_character_spec
 from engine.settings.config import Config, LinkConfig
 
@@ -22,12 +23,12 @@ from engine.settings.config import Config, LinkConfig
 def test_closing_the_window_stops_cleanly_and_leaves_no_thread():
     before = set(threading.enumerate())
     config = dataclasses.replace(Config(), link=LinkConfig(port=0))
-    app = App(config, load_character_spec(ROOT / "characters" / "default"), [Line("Hello there.", "happy")])
+    app = build(config, load_character_spec(ROOT / "characters" / "default"), say=[Line("Hello there.", "happy")])
     handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
     outcome: dict = {}
 
     def close_window_once_listening() -> None:
-        wait_for(lambda: getattr(app, "link", None) is not None and app.stats.frames > 5, what="the first frames")
+        wait_for(lambda: app.stats.frames > 5, what="the first frames")
         ws = websocket.create_connection(app.link.url, timeout=5)
         ws.send(json.dumps({"text": "Bye.", "role": "assistant"}))
         outcome["posted_at"] = time.monotonic()
@@ -37,7 +38,7 @@ def test_closing_the_window_stops_cleanly_and_leaves_no_thread():
     closer = threading.Thread(target=close_window_once_listening)
     closer.start()
     try:
-        assert app.run() == 0
+        assert run(app) == 0
         stopped_at = time.monotonic()
     finally:
         for sig, handler in handlers.items():
@@ -102,10 +103,10 @@ def test_input_box_sends_a_typed_line_to_the_server_in_client_mode():
     port = free_port()
     server = FakeServer(port)
     config = dataclasses.replace(Config(), link=LinkConfig(mode="client", url=f"ws://127.0.0.1:{port}/ws"))
-    app = App(config, load_character_spec(ROOT / "characters" / "default"))
+    app = build(config, load_character_spec(ROOT / "characters" / "default"))
     received: dict = {}
 
-    def type_a_line(app: App) -> None:
+    def type_a_line(app: Runtime) -> None:
         server.frames(lambda f: f.get("type") == "character.response.done")  # connected and spoke
         for event in (pygame.event.Event(pygame.KEYDOWN, key=pygame.K_RETURN),
                       pygame.event.Event(pygame.TEXTINPUT, text="こんにちは, "),
@@ -119,5 +120,5 @@ def test_input_box_sends_a_typed_line_to_the_server_in_client_mode():
         run_app(app, type_a_line)
     finally:
         server.kill()
-    assert received["chat"]["payload"]["content"] == "こんにちは, how are you?"
+    assert received["chat"]["payload"] == {"text": "こんにちは, how are you?"}  # AITuberKit's shape
     assert app.captions.question == "こんにちは, how are you?"

@@ -1,4 +1,7 @@
-"""Character authoring: --new-character, --check-character, and sprites that key cleanly."""
+"""Character authoring: --new-character, --check-character, and sprites that key cleanly.
+
+GREEN_MARGIN (authoring/drawing.py) is the rule both the generator and
+--check-character apply: green no more than red or blue plus 8."""
 from __future__ import annotations
 
 import dataclasses
@@ -13,12 +16,18 @@ import pytest
 import yaml
 from conftest import ROOT, wait_for
 
-from engine.stage.character import load_character_spec
-from authoring.character_tools import (MOUTH_SHAPES, ContactSheetLayout, ToolError, check_character, compose,
-                                    new_character, offscreen_display, run_cli, sheet_warnings)
-from engine.vocabulary import EMOTIONS
-from engine.stage.sprites import CharacterSprites
+from authoring.cast import SHIPPED
+from authoring.checks import check_character, sheet_warnings
+from authoring.cli import run_cli
+from authoring.contact_sheet import ContactSheetLayout
+from authoring.drawing import GREEN_MARGIN
+from authoring.folders import ToolError
+from authoring.scaffold import new_character
+from authoring.stage_view import compose, offscreen_display
 from engine.settings.validate import ConfigError
+from engine.stage.character import load_character_spec
+from engine.stage.sprites import CharacterSprites
+from engine.vocabulary import EMOTIONS, MOUTH_SHAPES
 
 DEFAULT = ROOT / "characters" / "default"
 
@@ -211,7 +220,6 @@ def test_cli_scaffold_loads_and_speaks(tmp_path, checkout):
 
 # --- clean edges for the chroma key ---------------------------------------------------------
 
-GREEN_MARGIN = 8          # the rule draw_default_character.py and --check-character apply
 # OBS's Chroma Key filter with key colour type Green and its default similarity
 # (400) and smoothness (80), both out of 1000 (see docs/OBS.md).
 SIMILARITY, SMOOTHNESS = 0.400, 0.080
@@ -232,8 +240,9 @@ def chroma_distance_from_green(rgb: np.ndarray) -> np.ndarray:
     return np.hypot(cr - (0.501961 - 0.398942), cb - (0.501961 - 0.338572))
 
 
-def test_default_sheets_have_no_green_in_soft_edges():
-    spec = load_character_spec(DEFAULT)
+@pytest.mark.parametrize("folder", SHIPPED)
+def test_default_sheets_have_no_green_in_soft_edges(folder):
+    spec = load_character_spec(ROOT / "characters" / folder)
     for sheet in spec.sheets.values():
         image = pygame.image.load(str(sheet.file))
         alpha = pygame.surfarray.array_alpha(image)
@@ -244,7 +253,8 @@ def test_default_sheets_have_no_green_in_soft_edges():
         assert not bad.any(), f"{sheet.file.name}: {int(bad.sum())} green edge pixels, e.g. {np.argwhere(bad)[:3]}"
 
 
-def test_default_character_keys_without_a_green_fringe():
+@pytest.mark.parametrize("folder", SHIPPED)
+def test_default_character_keys_without_a_green_fringe(folder):
     """Compose each face over #00FF00 as the stage does, key it roughly as OBS
     does, and look at what is left.
 
@@ -257,7 +267,7 @@ def test_default_character_keys_without_a_green_fringe():
     before scaling, or anti-aliased against a green canvas) is what shows up
     here as a fringe. OBS's 3x3 averaging of the distance is left out.
     """
-    spec = load_character_spec(DEFAULT)
+    spec = load_character_spec(ROOT / "characters" / folder)
     own = max(int(green_cast(pygame.surfarray.array3d(img))[pygame.surfarray.array_alpha(img) == 255].max())
               for img in (pygame.image.load(str(s.file)) for s in spec.sheets.values()))
     with offscreen_display():

@@ -1,5 +1,5 @@
 """Hotkeys, driven by posting pygame key events, and hot reload of good and
-broken edits, with the App running in this process."""
+broken edits, with the runtime running in this process."""
 from __future__ import annotations
 
 import dataclasses
@@ -9,7 +9,7 @@ import time
 import pygame
 
 from conftest import ROOT, run_app, wait_for
-from engine.app.runtime import App
+from engine.app.runtime import Runtime, build
 from engine.stage.character import load_character_spec
 from engine.settings.config import Config, LinkConfig, load_config
 
@@ -20,32 +20,32 @@ def press(key: int) -> None:
 
 def test_hotkeys():
     config = dataclasses.replace(Config(), link=LinkConfig(port=0))
-    app = App(config, load_character_spec(ROOT / "characters" / "default"))
+    app = build(config, load_character_spec(ROOT / "characters" / "default"))
     seen: dict = {}
 
-    def drive(app: App) -> None:
+    def drive(app: Runtime) -> None:
         press(pygame.K_F1)
         wait_for(lambda: app.help_visible, what="F1 shows the help")
         press(pygame.K_h)
-        wait_for(lambda: not app.overlays.visible, what="H hides the overlays")
+        wait_for(lambda: not app.window.overlays.visible, what="H hides the overlays")
         press(pygame.K_h)
-        wait_for(lambda: app.overlays.visible, what="H shows them again")
+        wait_for(lambda: app.window.overlays.visible, what="H shows them again")
         press(pygame.K_3)
         wait_for(lambda: app.expression.emotion == "sad", what="3 previews sad")
         press(pygame.K_6)
         wait_for(lambda: app.expression.emotion == "surprised", what="6 previews surprised")
         press(pygame.K_t)
-        wait_for(lambda: app.scheduler.state.value == "speaking", what="T speaks a test line")
+        wait_for(lambda: app.speech.state.value == "speaking", what="T speaks a test line")
         seen["test_line"] = app.captions.subtitle
         press(pygame.K_ESCAPE)
-        wait_for(lambda: app.scheduler.state.value == "idle" and not app.scheduler.busy,
+        wait_for(lambda: app.speech.state.value == "idle" and not app.speech.busy,
                  what="Esc stops speaking and clears the queue")
         press(pygame.K_F10)
-        wait_for(lambda: app.borderless, what="F10 borderless")
+        wait_for(lambda: app.window.borderless, what="F10 borderless")
         press(pygame.K_F11)
-        wait_for(lambda: app.fullscreen, what="F11 fullscreen")
+        wait_for(lambda: app.window.fullscreen, what="F11 fullscreen")
         press(pygame.K_F11)
-        wait_for(lambda: not app.fullscreen, what="F11 back to a window")
+        wait_for(lambda: not app.window.fullscreen, what="F11 back to a window")
         press(pygame.K_r)
         wait_for(lambda: any(t.text.startswith("Reloaded") for t in app.toasts.toasts), what="R reloads")
         press(pygame.K_F1)
@@ -69,7 +69,7 @@ def test_hot_reload_applies_good_edits_and_keeps_the_old_on_broken_ones(tmp_path
     config_path = tmp_path / "config.yaml"
     config_path.write_text("overlays: {size: 30}\n", encoding="utf-8")
     config = dataclasses.replace(load_config(config_path), link=LinkConfig(port=0))
-    app = App(config, load_character_spec(characters / "default"), config_path=config_path,
+    app = build(config, load_character_spec(characters / "default"), config_path=config_path,
               reapply=lambda c: dataclasses.replace(c, link=LinkConfig(port=0)))
 
     def edit(path, text: str) -> None:
@@ -78,7 +78,7 @@ def test_hot_reload_applies_good_edits_and_keeps_the_old_on_broken_ones(tmp_path
         import os
         os.utime(path, (stamp, stamp))
 
-    def drive(app: App) -> None:
+    def drive(app: Runtime) -> None:
         edit(config_path, "overlays: {size: 44}\n")
         wait_for(lambda: app.config.overlays.size == 44, timeout=10, what="the good config edit applied")
         character_yaml = characters / "default" / "character.yaml"

@@ -16,6 +16,7 @@ import websocket
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
+from support.lines import Lines
 from conftest import ROOT, wait_for
 from engine.stage.character import load_character_spec
 
@@ -116,14 +117,11 @@ def test_seed_sample_reaches_the_default_address(program):
     app_process = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "-v"], stdin=subprocess.DEVNULL,
                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        lines: list[str] = []
-        wait_for(lambda: lines.append(app_process.stdout.readline()) or "listening on" in lines[-1],
-                 what="the listening line")
-        assert "listening on ws://127.0.0.1:8000/ws" in lines[-1]
+        lines = Lines(app_process.stdout)
+        assert "listening on ws://127.0.0.1:8000/ws" in lines.wait(lambda line: "listening on" in line,
+                                                                   what="the listening line")
         subprocess.run([sys.executable, str(ROOT / "examples" / "send_message.py")], check=True, timeout=30)
-        wait_for(lambda: lines.append(app_process.stdout.readline()) or "'Hello!'" in lines[-1],
-                 what="the sample's line spoken")
-        assert "speaking (happy" in lines[-1]
+        assert "speaking (happy" in lines.wait(lambda line: "'Hello!'" in line, what="the sample's line spoken")
         app_process.send_signal(signal.SIGTERM)
         assert app_process.wait(timeout=5) == 0
     finally:

@@ -7,6 +7,7 @@ import sys
 
 from websockets.sync.client import connect
 
+from support.lines import Lines
 from conftest import ROOT, wait_for
 from test_v2_live import free_port, program_client
 
@@ -44,18 +45,23 @@ def test_relay_server_example_forwards_a_bot_to_the_renderer(program, tmp_path):
     relay = subprocess.Popen([sys.executable, str(ROOT / "examples" / "relay_server.py"), str(port)],
                              stdout=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
     try:
-        assert "relay listening" in relay.stdout.readline()
+        assert "relay listening" in Lines(relay.stdout).wait(lambda line: True, what="the relay's first line")
         config = tmp_path / "client.yaml"
         config.write_text(f"link: {{mode: client, url: 'ws://localhost:{port}/ws'}}\n", encoding="utf-8")
         app = program_client(program, config)
         app.wait_for_log(r"WebSocket connection successful")
         app.wait_for_log(r"session.hello|successful")
         with connect(f"ws://localhost:{port}/bot") as bot:
-            bot.send(json.dumps({"text": "Relayed line.", "role": "assistant", "emotion": "sad", "id": "b1"}))
+            # Toward a server kuchipaku is AITuberKit: lifecycle events for v2 requests, no tts_complete.
+            bot.send(json.dumps({"version": "2", "type": "chat.delta", "requestId": "b1",
+                                 "payload": {"text": "Relayed line.", "role": "assistant", "emotion": "sad"}}))
+            bot.send(json.dumps({"version": "2", "type": "chat.done", "requestId": "b1", "payload": {}}))
             seen = []
-            wait_for(lambda: seen.append(json.loads(bot.recv(timeout=30))) or seen[-1].get("type") == "tts_complete",
-                     timeout=60, what="tts_complete through the relay")
-        assert "character.speech.start" in [f.get("type") for f in seen]
+            wait_for(lambda: seen.append(json.loads(bot.recv(timeout=30)))
+                     or seen[-1].get("type") == "character.response.done",
+                     timeout=60, what="character.response.done through the relay")
+        types = [f.get("type") for f in seen]
+        assert "character.speech.start" in types and "tts_complete" not in types and "ack" not in types
         app.wait_for_log(r"speaking \(sad, audible, .*'Relayed line\.'")
         assert app.stop() == 0
     finally:

@@ -87,9 +87,33 @@ def test_message_ids(value, expected):
     assert parse_frame(frame(text="x", role="assistant", id=value)).message.message_id == expected
 
 
-def test_image_and_unknown_fields_are_ignored():
-    parsed = parse_frame(frame(text="x", role="assistant", image="data:...", extra={"a": [1, 2]}))
+def test_unknown_fields_are_ignored_and_an_image_is_carried():
+    parsed = parse_frame(frame(text="x", role="assistant", image="data:image/png;base64,iVBORw0KGgo=",
+                               extra={"a": [1, 2]}))
     assert parsed.message.text == "x" and parsed.warnings == ()
+    assert parsed.message.image == "data:image/png;base64,iVBORw0KGgo="
+
+
+@pytest.mark.parametrize("image, why", [
+    ("data:...", "base64 of an image/* type"),
+    ("file:///etc/passwd", "not 'file'"),
+    ("javascript:alert(1)", "not 'javascript'"),
+    ("data:text/html;base64,PGI+", "base64 of an image/* type"),
+    ("https://x/" + "a" * 3000, "longer than 2048"),
+    (["https://x/a.png"], "must be a string"),
+])
+def test_a_bad_image_is_a_warning_and_the_text_is_still_spoken(image, why):
+    parsed = parse_frame(frame(text="Look!", role="assistant", image=image))
+    assert parsed.message.text == "Look!" and parsed.message.spoken and parsed.message.image is None
+    assert [w.field for w in parsed.warnings] == ["image"] and why in parsed.warnings[0].message
+
+
+def test_an_image_over_the_size_cap_is_refused_without_decoding():
+    big = "data:image/png;base64," + "A" * 4000
+    assert parse_frame(frame(text="x", role="assistant", image=big), max_image_bytes=1024).message.image is None
+    assert parse_frame(frame(text="x", role="assistant", image=big), max_image_bytes=4000).message.image == big
+    url = "https://example.com/cat.png?size=2"
+    assert parse_frame(frame(text="x", role="assistant", image=url)).message.image == url
 
 
 def test_empty_text_is_accepted_for_block_markers():

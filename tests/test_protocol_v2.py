@@ -115,7 +115,11 @@ def test_session_ready_hello_ping_pong(replies):
     caps = ready["payload"]["capabilities"]
     assert caps["protocolVersions"] == ["1", "2"] and caps["maxTextLength"] == 2000
     assert set(caps["lifecycleEvents"]) == set(LIFECYCLE_EVENTS)
-    assert json.loads(replies.session_hello(2000))["payload"]["capabilities"]["client"] == "kuchipaku"
+    hello = json.loads(replies.session_hello())["payload"]
+    # AITuberKit's shape (externalLinkageProtocol.ts): protocolVersion "2", a list of strings.
+    assert hello["protocolVersion"] == "2" and isinstance(hello["capabilities"], list)
+    assert {"ping", "chat.message", "control.cancel", *LIFECYCLE_EVENTS} <= set(hello["capabilities"])
+    assert "file.upload" not in hello["capabilities"]
     assert json.loads(replies.pong("p1"))["payload"] == {"requestId": "p1"}
     assert json.loads(replies.ping())["type"] == "ping"
 
@@ -134,7 +138,17 @@ def test_legacy_frames(replies):
     assert json.loads(replies.tts_complete()) == {"type": "tts_complete"}
     assert json.loads(replies.legacy_user_chat("hi")) == {"content": "hi", "type": "chat"}
     chat = json.loads(replies.user_chat("hi"))
-    assert chat["type"] == "chat.message" and chat["payload"] == {"content": "hi", "role": "user"}
+    assert chat["type"] == "chat.message" and chat["payload"] == {"text": "hi"}
+    assert json.loads(replies.user_chat("hi", event_id="mine"))["id"] == "mine"
+    cancel = json.loads(replies.cancel("kp_9"))
+    assert cancel["type"] == "control.cancel" and cancel["requestId"] == "kp_9" and cancel["payload"] == {}
+    assert "requestId" not in json.loads(replies.cancel(None))
+
+
+def test_a_session_id_goes_on_every_v2_event_once_set():
+    replies = Replies(session_id="session_abc")
+    assert json.loads(replies.ping())["sessionId"] == "session_abc"
+    assert "sessionId" not in json.loads(Replies().ping())
 
 
 def test_our_own_frames_parse_back():
@@ -142,8 +156,27 @@ def test_our_own_frames_parse_back():
     replies = Replies()
     assert isinstance(parse_frame(replies.ping()).event, Ping)
     assert isinstance(parse_frame(replies.pong("x")).event, Pong)
-    assert isinstance(parse_frame(replies.session_hello(10)).event, Hello)
+    assert isinstance(parse_frame(replies.session_hello()).event, Hello)
     assert isinstance(parse_frame(replies.user_chat("x")).event, UserChat)
     assert isinstance(parse_frame(replies.legacy_user_chat("x")).event, UserChat)
     assert isinstance(parse_frame(replies.ack("a", "ping")).event, Ack)
     assert isinstance(ChatMessage, type)
+
+
+def test_request_id_is_read_from_the_top_level_or_the_payload():
+    """AITuberKit reads ``requestId ?? payload.requestId``."""
+    assert parse_frame(v2("chat.delta", {"text": "a", "requestId": "inner"})).message.request_id == "inner"
+    assert parse_frame(v2("chat.delta", {"text": "a", "requestId": "inner"}, requestId="outer")).message.request_id \
+        == "outer"
+    assert parse_frame(v2("chat.error", {"message": "x", "requestId": "inner"})).event == ChatError("x", "inner")
+    assert parse_frame(v2("chat.done", {"cancelled": True}, requestId="r")).message.cancelled
+
+
+def test_chat_error_text_falls_back_as_aituberkit():
+    assert parse_frame(v2("chat.error", {"text": "from text"})).event.message == "from text"
+    assert parse_frame(v2("chat.error", {})).event.message == "the bot reported an error"
+
+
+def test_image_in_a_v2_payload():
+    message = parse_frame(v2("chat.delta", {"text": "a", "image": "https://example.com/a.png"})).message
+    assert message.image == "https://example.com/a.png"

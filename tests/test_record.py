@@ -84,11 +84,11 @@ def test_a_character_with_only_three_mouths_loads_and_speaks(tmp_path):
     yaml_path = folder / "character.yaml"
     yaml_path.write_text(re.sub(r", wide: \d+, round: \d+", "", yaml_path.read_text(encoding="utf-8")),
                          encoding="utf-8")
-    from engine.app.runtime import App, Line
+    from engine.app.runtime import Line, build
     from engine.settings.config import Config
     from engine.app.recorder import record
 
-    recording = record(App(Config(), load_character_spec(folder), [Line("Who knew blue boots?")]),
+    recording = record(Config(), load_character_spec(folder), [Line("Who knew blue boots?")],
                        tmp_path / "rec", fps=20)
     rows = list(csv.DictReader((tmp_path / "rec" / "timeline.csv").open(encoding="utf-8")))
     assert recording.frames == len(rows) > 10

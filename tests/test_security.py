@@ -14,6 +14,7 @@ import websocket
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
+from support.lines import Lines
 from conftest import ROOT, wait_for
 from engine.settings.config import LinkConfig
 from engine.link.inbox import Backlog
@@ -165,10 +166,7 @@ def test_listening_beyond_loopback_with_a_token():
                                env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                text=True)
     try:
-        line = ""
-        while "listening on" not in line:
-            line = process.stdout.readline()
-            assert line, "the program ended without listening"
+        line = Lines(process.stdout).wait(lambda line: "listening on" in line, what="the listening line")
         port = int(line.rsplit(":", 1)[1].split("/")[0])
         assert status_of(f"ws://127.0.0.1:{port}/ws") == 401
         assert status_of(f"ws://127.0.0.1:{port}/ws?token=a-long-enough-token") == 101

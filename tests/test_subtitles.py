@@ -84,22 +84,22 @@ def test_styles_and_older_lines_scrolling_off(display):
 def test_subtitles_in_their_own_window_or_hidden(mode):
     config = dataclasses.replace(Config(), link=LinkConfig(port=0),
                                  overlays=OverlayConfig(subtitles=mode, subtitle_window_size=(800, 160)))
-    from engine.app.runtime import App, Line
+    from engine.app.runtime import Line, build
     from engine.stage.character import load_character_spec
 
-    app = App(config, load_character_spec(ROOT / "characters" / "default"), [Line("Subtitles elsewhere.")])
+    app = build(config, load_character_spec(ROOT / "characters" / "default"), say=[Line("Subtitles elsewhere.")])
     seen: dict = {}
 
     def drive(app) -> None:
         wait_for(lambda: app.captions.subtitle == "Subtitles elsewhere.", what="the line")
-        wait_for(lambda: app.scheduler.state.value == "idle" and app.captions.shown_length == 20,
+        wait_for(lambda: app.speech.state.value == "idle" and app.captions.shown_length == 20,
                  what="the line spoken")
         time.sleep(0.1)
-        stage = app.screen.copy()
+        stage = app.window.screen.copy()
         seen["stage_band"] = pygame.surfarray.array3d(stage)[320:960, 620:690]
-        if app.subtitle_window is not None:
-            seen["window"] = app.subtitle_window.get_surface().copy()
-            seen["title"] = app.subtitle_window.title
+        if app.window.subtitle_window is not None:
+            seen["window"] = app.window.subtitle_window.get_surface().copy()
+            seen["title"] = app.window.subtitle_window.title
 
     run_app(app, drive)
     band = seen["stage_band"]

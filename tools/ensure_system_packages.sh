@@ -3,6 +3,8 @@
 #   espeak-ng  the voice (the library pyttsx3's binding loads)
 #   ffmpeg     record mode's out.mp4 (optional: without it, record mode writes
 #              frames and audio.wav only)
+#   xvfb, xdotool  for the tests only (--required): a real X display whose
+#              pixels the tests read, and keys typed into the window
 # As root on a Debian/Ubuntu machine it installs what is missing with apt-get;
 # otherwise it prints the one command to run. With --required (make test) a
 # missing espeak-ng is an error; without it (make run) the program still
@@ -21,6 +23,10 @@ have_ffmpeg() { command -v ffmpeg >/dev/null 2>&1; }
 missing=""
 have_espeak || missing="$missing espeak-ng"
 have_ffmpeg || missing="$missing ffmpeg"
+if [ "$required" = yes ]; then
+    command -v Xvfb >/dev/null 2>&1 || missing="$missing xvfb"
+    command -v xdotool >/dev/null 2>&1 || missing="$missing xdotool"
+fi
 [ -z "$missing" ] && exit 0
 
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -3,8 +3,9 @@ rate, with no real-time clock and no audio device.
 
     python main.py --record OUT_DIR --say "text" [--emotion E]
 
-It drives the same App as the live window (``App.frame``), with a virtual
-clock, a worker that synthesises on the spot, and an "audio device" that
+It builds the program through the same composition root as the live window
+(``build``) and draws with the same ``Runtime.frame``, with a virtual clock, a
+voice that synthesises on the spot, no link, and an "audio device" that
 writes down when each clip starts. Out come the frames as PNG, the exact audio
 as audio.wav, timeline.csv (frame, time, mouth shape, openness, expression,
 where the character stands, how far an expression cross-fade has come),
@@ -17,7 +18,6 @@ from __future__ import annotations
 import csv
 import logging
 import os
-import queue
 import random
 import shutil
 import subprocess
@@ -28,35 +28,17 @@ from pathlib import Path
 import numpy as np
 import pygame
 
+from engine.app.runtime import Devices, Line, build
+from engine.settings.config import Config
 from engine.speech.clip import AudioClip
-from engine.stage.presence import Presence
-from engine.app.lifecycle import LifecycleReporter
 from engine.speech.playback import MIXER_RATE
-from engine.speech.scheduler import State
-from engine.speech.worker import SynthRequest, TtsWorker, VoiceUnavailable
+from engine.speech.worker import SynthesizerFactory
+from engine.stage.character import CharacterSpec
 
 log = logging.getLogger("kuchipaku.record")
 
 TAIL_S = 0.5            # frames kept after the last sound, so the mouth is seen to close
 MAX_SECONDS = 600.0     # a recording never runs longer than this
-
-
-class InlineWorker(TtsWorker):
-    """Synthesises on submit, in the caller's thread: results are ready at the
-    very frame they are asked for, so a recording is the same every time."""
-
-    def start(self) -> None:
-        try:
-            self._synthesizer = self._make()
-        except Exception as err:  # no voice: the recording is mimed, as live
-            self._synthesizer = None
-            self.results.put(VoiceUnavailable(f"{type(err).__name__}: {err}"))
-
-    def submit(self, uid: int, text: str) -> None:
-        self.results.put(self._synthesize(self._synthesizer, SynthRequest(uid, text)))
-
-    def stop(self, timeout: float = 1.0) -> None:
-        pass
 
 
 class RecordingOutput:
@@ -115,10 +97,11 @@ class Recording:
     mp4: Path | None
 
 
-def record(app, out_dir: Path, fps: int | None = None, save_frames: bool = True) -> Recording:
-    """Render ``app``'s start-up lines (``app.say``) into ``out_dir``.
-    ``save_frames=False`` skips the PNGs (benchmarks want only the timeline)."""
-    fps = fps or app.config.window.fps
+def record(config: Config, character: CharacterSpec, lines: list[Line], out_dir: Path, fps: int | None = None,
+           save_frames: bool = True, make_synthesizer: SynthesizerFactory | None = None) -> Recording:
+    """Render ``lines`` into ``out_dir``. ``save_frames=False`` skips the PNGs
+    (benchmarks want only the timeline)."""
+    fps = fps or config.window.fps
     out_dir.mkdir(parents=True, exist_ok=True)
     frames_dir = out_dir / "frames"
     if frames_dir.exists():
@@ -126,29 +109,27 @@ def record(app, out_dir: Path, fps: int | None = None, save_frames: bool = True)
     frames_dir.mkdir()
     virtual = [0.0]
     now = lambda: virtual[0]  # noqa: E731
-    app.presence = Presence(app.character.presence, random.Random(0))  # the same blinks in every recording
-    app._open_display()
-    app.audio = output = RecordingOutput(now)
-    app._start_speech(InlineWorker(app._voice_factory(), queue.Queue()), now)
-    app.lifecycle = LifecycleReporter(lambda connection, frame: None, app.replies, tts_complete=False)
-    for line in app.say:
-        app._speak_locally(line)
+    output = RecordingOutput(now)
+    runtime = build(config, character, say=lines,
+                    devices=Devices(now=now, audio=output, inline_voice=True, make_synthesizer=make_synthesizer,
+                                    link=False, rng=random.Random(0)))  # the same blinks in every recording
     rows = []
     count = 0
     try:
+        runtime.start()
         while count < MAX_SECONDS * fps:
             virtual[0] = count / fps
-            app.frame(virtual[0], 1.0 / fps if count else 0.0)
+            runtime.frame(virtual[0], 1.0 / fps if count else 0.0)
             if save_frames:
-                pygame.image.save(app.screen, str(frames_dir / f"frame_{count:05d}.png"))
-            emotion, fading_from, fade = app.presence.crossfade(virtual[0])
-            rows.append((count, f"{virtual[0]:.4f}", app.mouth.shape, f"{app.mouth.openness:.4f}", emotion,
-                         app.topleft[0], app.topleft[1], f"{fade:.3f}"))
+                pygame.image.save(runtime.window.screen, str(frames_dir / f"frame_{count:05d}.png"))
+            emotion, fading_from, fade = runtime.presence.crossfade(virtual[0])
+            rows.append((count, f"{virtual[0]:.4f}", runtime.mouth.shape, f"{runtime.mouth.openness:.4f}", emotion,
+                         runtime.topleft[0], runtime.topleft[1], f"{fade:.3f}"))
             count += 1
-            idle = app.scheduler.state is State.IDLE and not app.scheduler.pending_steps
-            if idle and virtual[0] >= output.end_s + TAIL_S:
+            if runtime.speech_idle and virtual[0] >= output.end_s + TAIL_S:
                 break
     finally:
+        runtime.shutdown()
         pygame.quit()
     seconds = count / fps
     with wave.open(str(out_dir / "audio.wav"), "wb") as wav:

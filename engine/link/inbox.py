@@ -55,7 +55,7 @@ class Backlog:
 
     The socket thread takes a place before putting a message in the inbox and
     refuses the message with ``queue_full`` when there is none, so the refusal
-    happens where the bot can be told. The scheduler gives the place back once
+    happens where the bot can be told. The speech driver gives the place back once
     the message has been spoken or shown.
     """
 
@@ -70,6 +70,12 @@ class Backlog:
                 return False
             self._taken += 1
             return True
+
+    def take(self) -> None:
+        """Count a message that is never refused (the server we chose to connect
+        to, in client mode: it is slowed by not reading, not refused)."""
+        with self._lock:
+            self._taken += 1
 
     def give_back(self) -> None:
         with self._lock:

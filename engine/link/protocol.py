@@ -16,9 +16,12 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from engine.link.image import BadImage, check_image
 from engine.vocabulary import EMOTIONS, Role
+
 PANEL_ROLES = frozenset({"code", "output", "executing", "console"})
 DEFAULT_MAX_TEXT_LENGTH = 2000
+DEFAULT_MAX_IMAGE_BYTES = 2 * 1024 * 1024
 
 
 class ErrorCode(enum.StrEnum):
@@ -72,6 +75,8 @@ class ChatMessage:
     request_id: str | None = None  # "requestId" (v2)
     version: str = "1"
     emotion_given: bool = False    # the sender named a valid emotion (else the default applies)
+    image: str | None = None       # an http(s) URL or data: URI, checked by engine.link.image
+    cancelled: bool = False        # v2 chat.done with payload.cancelled: the end of a cancelled answer
 
     @property
     def spoken(self) -> bool:
@@ -191,14 +196,9 @@ def _check_text_field(obj: dict[str, Any], field: str, max_length: int) -> str:
 def _json_type(value: Any) -> str:
     if value is None:
         return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, dict):
-        return "an object"
+    for kind, name in ((bool, "a boolean"), ((int, float), "a number"), (list, "an array"), (dict, "an object")):
+        if isinstance(value, kind):
+            return name
     return "a string"
 
 
@@ -223,13 +223,14 @@ def _presentation(role: str) -> Role:
     return Role.PLAIN
 
 
-def parse_frame(frame: str, max_text_length: int = DEFAULT_MAX_TEXT_LENGTH) -> Parsed:
+def parse_frame(frame: str, max_text_length: int = DEFAULT_MAX_TEXT_LENGTH,
+                max_image_bytes: int = DEFAULT_MAX_IMAGE_BYTES) -> Parsed:
     """Validate one text frame. Raises ``ProtocolError`` for anything we refuse."""
     obj = _loads(frame)
     if not isinstance(obj, dict):
         raise ProtocolError(ErrorCode.NOT_AN_OBJECT, f"frame must be a JSON object, not {_json_type(obj)}")
     if "version" in obj and str(obj["version"]) == "2":
-        return _parse_v2(obj, max_text_length)
+        return _parse_v2(obj, max_text_length, max_image_bytes)
     if obj.get("type") == "chat" and "content" in obj and "text" not in obj:
         return Parsed(UserChat(_check_text_field(obj, "content", max_text_length)))
     for field in ("text", "role"):
@@ -238,11 +239,12 @@ def parse_frame(frame: str, max_text_length: int = DEFAULT_MAX_TEXT_LENGTH) -> P
     kind = obj.get("type")
     if kind is not None and not isinstance(kind, str):
         raise ProtocolError(ErrorCode.BAD_FIELD, f"field 'type' must be a string, not {_json_type(kind)}")
-    return _chat_message(obj, kind, max_text_length, message_id=_message_id(obj.get("id")), request_id=None,
-                         version="1")
+    return _chat_message(obj, kind, max_text_length, max_image_bytes, message_id=_message_id(obj.get("id")),
+                         request_id=None, version="1")
 
 
-def _chat_message(fields: dict[str, Any], kind: str | None, max_text_length: int, *, message_id: str | None,
+def _chat_message(fields: dict[str, Any], kind: str | None, max_text_length: int, max_image_bytes: int, *,
+                  message_id: str | None,
                   request_id: str | None, version: str, event_id: str | None = None,
                   event_type: str | None = None) -> Parsed:
     """The fields shared by v1 messages and v2 chat payloads."""
@@ -267,10 +269,17 @@ def _chat_message(fields: dict[str, Any], kind: str | None, max_text_length: int
         emotion = emotion.strip().lower()
         emotion_given = True
 
+    image = None
+    if fields.get("image"):  # AITuberKit ignores an empty one too
+        try:
+            image = check_image(fields["image"], max_image_bytes)
+        except BadImage as bad:
+            warnings.append(Warning("image", f"{bad}; the text is still spoken"))
+
     block = {"start": Block.START, "end": Block.END}.get((kind or "").strip().lower(), Block.APPEND)
     message = ChatMessage(text=text, role=role, presentation=presentation, emotion=emotion, block=block,
                           message_id=message_id, request_id=request_id, version=version,
-                          emotion_given=emotion_given)
+                          emotion_given=emotion_given, image=image, cancelled=fields.get("cancelled") is True)
     return Parsed(message, tuple(warnings), version, event_id, event_type)
 
 
@@ -278,11 +287,11 @@ def _chat_message(fields: dict[str, Any], kind: str | None, max_text_length: int
 _V2_CHAT = {"chat.start": "start", "chat.delta": None, "chat.done": "end"}
 
 
-def _parse_v2(obj: dict[str, Any], max_text_length: int) -> Parsed:
+def _parse_v2(obj: dict[str, Any], max_text_length: int, max_image_bytes: int) -> Parsed:
     event_id = _message_id(obj.get("id"))
     event_type = obj.get("type")
     try:
-        return _parse_v2_event(obj, event_id, event_type, max_text_length)
+        return _parse_v2_event(obj, event_id, event_type, max_text_length, max_image_bytes)
     except ProtocolError as err:
         if event_id is None:
             raise
@@ -290,7 +299,8 @@ def _parse_v2(obj: dict[str, Any], max_text_length: int) -> Parsed:
             from None
 
 
-def _parse_v2_event(obj: dict[str, Any], event_id: str | None, event_type: Any, max_text_length: int) -> Parsed:
+def _parse_v2_event(obj: dict[str, Any], event_id: str | None, event_type: Any, max_text_length: int,
+                    max_image_bytes: int) -> Parsed:
     if "type" not in obj:
         raise ProtocolError(ErrorCode.MISSING_FIELD, "field 'type' is required in a v2 event")
     if not isinstance(event_type, str):
@@ -300,7 +310,8 @@ def _parse_v2_event(obj: dict[str, Any], event_id: str | None, event_type: Any, 
         payload = {}
     if not isinstance(payload, dict):
         raise ProtocolError(ErrorCode.BAD_FIELD, f"field 'payload' must be an object, not {_json_type(payload)}")
-    request_id = _message_id(obj.get("requestId"))
+    # AITuberKit reads ``requestId ?? payload.requestId``; so do we.
+    request_id = _message_id(obj.get("requestId")) or _message_id(payload.get("requestId"))
 
     def parsed(event: Event) -> Parsed:
         return Parsed(event, (), "2", event_id, event_type)
@@ -312,8 +323,8 @@ def _parse_v2_event(obj: dict[str, Any], event_id: str | None, event_type: Any, 
         legacy = payload.get("legacyType")
         if kind is None and isinstance(legacy, str):
             kind = legacy
-        return _chat_message(payload, kind, max_text_length, message_id=event_id, request_id=request_id,
-                             version="2", event_id=event_id, event_type=event_type)
+        return _chat_message(payload, kind, max_text_length, max_image_bytes, message_id=event_id,
+                             request_id=request_id, version="2", event_id=event_id, event_type=event_type)
     if event_type == "session.hello":
         capabilities = payload.get("capabilities", {})
         return parsed(Hello(capabilities if isinstance(capabilities, dict) else {}))
@@ -322,9 +333,9 @@ def _parse_v2_event(obj: dict[str, Any], event_id: str | None, event_type: Any, 
     if event_type == "pong":
         return parsed(Pong())
     if event_type == "control.cancel":
-        return parsed(Cancel(request_id or _message_id(payload.get("requestId"))))
+        return parsed(Cancel(request_id))
     if event_type == "chat.error":
-        message = payload.get("message", payload.get("error", "the bot reported an error"))
+        message = payload.get("message") or payload.get("text") or payload.get("error") or "the bot reported an error"
         if not isinstance(message, str):
             message = json.dumps(message)[:200]
         fields = {"message": message}

@@ -20,6 +20,10 @@ LIFECYCLE_EVENTS = (
 )
 ACCEPTED_V2_EVENTS = ("session.hello", "ping", "chat.start", "chat.delta", "chat.done", "chat.error",
                       "control.cancel")
+# What we tell a server we understand in client mode: AITuberKit's list of
+# strings, less file.upload (we never send files).
+CLIENT_CAPABILITIES = ("ack", "ping", "pong", "chat.message", "chat.start", "chat.delta", "chat.done",
+                       "chat.error", "control.cancel") + LIFECYCLE_EVENTS
 
 
 def iso_timestamp(moment: datetime) -> str:
@@ -37,8 +41,10 @@ def _dump(obj: dict[str, Any]) -> str:
 
 
 class Replies:
-    def __init__(self, now: Callable[[], datetime] = _utc_now, id_prefix: str = "kp") -> None:
+    def __init__(self, now: Callable[[], datetime] = _utc_now, id_prefix: str = "kp",
+                 session_id: str | None = None) -> None:
         self._now = now
+        self.session_id = session_id  # on every v2 event when set (client mode: one per run, as AITuberKit)
         self._ids = itertools.count(1)  # next() is atomic under the GIL: safe from any thread
         self._prefix = id_prefix
 
@@ -58,15 +64,19 @@ class Replies:
         return _dump({"type": "tts_complete"})
 
     @staticmethod
-    def legacy_user_chat(content: str) -> str:
-        """What AITuberKit sends its server when a viewer types a line."""
-        return _dump({"content": content, "type": "chat"})
+    def legacy_user_chat(content: str, image: str | None = None) -> str:
+        """What AITuberKit sends a legacy server when a viewer types a line."""
+        return _dump({"content": content, "type": "chat", **({"image": image} if image else {})})
 
     # ---- v2 --------------------------------------------------------------------------
 
+    def next_id(self) -> str:
+        return f"{self._prefix}_{next(self._ids)}"
+
     def v2(self, event_type: str, payload: dict[str, Any], request_id: str | None = None,
-           session_id: str | None = None) -> str:
-        envelope: dict[str, Any] = {"version": "2", "id": f"{self._prefix}_{next(self._ids)}", "type": event_type}
+           session_id: str | None = None, event_id: str | None = None) -> str:
+        envelope: dict[str, Any] = {"version": "2", "id": event_id or self.next_id(), "type": event_type}
+        session_id = session_id or self.session_id
         if session_id is not None:
             envelope["sessionId"] = session_id
         envelope["timestamp"] = iso_timestamp(self._now())
@@ -95,11 +105,18 @@ class Replies:
     def session_ready(self, session_id: str, max_text_length: int) -> str:
         return self.v2("session.ready", {"capabilities": capabilities(max_text_length)}, session_id=session_id)
 
-    def session_hello(self, max_text_length: int) -> str:
-        return self.v2("session.hello", {"capabilities": capabilities(max_text_length)})
+    def session_hello(self) -> str:
+        """AITuberKit's shape: protocolVersion "2" and a list of capability strings."""
+        return self.v2("session.hello", {"protocolVersion": "2", "capabilities": list(CLIENT_CAPABILITIES)})
 
-    def user_chat(self, content: str) -> str:
-        return self.v2("chat.message", {"content": content, "role": "user"})
+    def user_chat(self, content: str, event_id: str | None = None, image: str | None = None) -> str:
+        """A typed line for a v2 server, as AITuberKit sends it (``payload.text``)."""
+        return self.v2("chat.message", {"text": content, **({"image": image} if image else {})}, event_id=event_id)
+
+    def cancel(self, request_id: str | None) -> str:
+        """control.cancel, as AITuberKit's cancel button sends it: empty payload,
+        the request (if any) at the top level."""
+        return self.v2("control.cancel", {}, request_id=request_id)
 
     def lifecycle(self, event_type: str, request_id: str, **details: Any) -> str:
         assert event_type in LIFECYCLE_EVENTS

@@ -26,6 +26,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 from websockets.sync.server import Server, ServerConnection, serve
 
+from engine.link.arrival import ArrivalOrder
 from engine.settings.config import LinkConfig
 from engine.link.inbox import Backlog, Inbox, LinkNotice
 from engine.link.security import origin_allowed, token_in_request, token_matches
@@ -166,6 +167,7 @@ class LinkServer:
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
         self._peers: dict[int, _Peer] = {}
+        self._arrival = ArrivalOrder()
         self._server: Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -244,6 +246,7 @@ class LinkServer:
             # The origin is not shown: a client can put any words there, and toasts are on stream.
             self._inbox.put(LinkNotice("Refused a web page (origin not allowed)", "warning"))
             return connection.respond(http.HTTPStatus.FORBIDDEN, "This origin may not connect\n")
+        self._arrival.admitted(connection)
         return None
 
     def _handle(self, connection: ServerConnection) -> None:
@@ -252,6 +255,7 @@ class LinkServer:
             # Checked again here, under the lock: handshakes may have raced past _admit.
             if len(self._peers) >= self.config.max_connections:
                 connection.close(1013, "too many connections; try again later")
+                self._arrival.finished(connection)
                 return
             peer = self._peers[conn_id] = _Peer(conn_id, connection, self.config.outbox_limit,
                                                 EVENTS_PER_MESSAGE * self.config.queue_limit,
@@ -263,6 +267,7 @@ class LinkServer:
         session.opened()
         try:
             for frame in connection:
+                self._arrival.wait_turn(connection)
                 if isinstance(frame, bytes):
                     log.info("client #%d sent a binary frame: closing with 1003", conn_id)
                     connection.close(1003, "binary frames are not supported; send JSON text")
@@ -271,6 +276,7 @@ class LinkServer:
         except ConnectionClosed:
             pass
         finally:
+            self._arrival.finished(connection)
             with self._lock:
                 del self._peers[conn_id]
                 count = len(self._peers)

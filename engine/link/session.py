@@ -1,7 +1,9 @@
-"""What one link connection does with the frames it receives, in either mode.
+"""What one server-mode connection does with the frames a bot sends.
 
-The server runs one of these per connected bot; the client runs one per
-connection to the server. Replies go out through ``send``, which only queues.
+The server runs one of these per connected bot: it acks, refuses with coded
+errors, rate-limits and bounds the queue, since a bot is a stranger. (Toward a
+server we chose, in client mode, ``engine.link.client_session`` does none of
+that.) Replies go out through ``send``, which only queues.
 """
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from engine.settings.config import LinkConfig
 from engine.link.inbox import Backlog, Command, Inbox, LinkNotice, Received
 from engine.link.security import RateLimiter
 from engine.link.protocol import (Ack, Cancel, ChatError, ChatMessage, ErrorCode, Hello, Parsed, Ping, Pong,
-                             ProtocolError, Ready, parse_frame)
+                             ProtocolError, parse_frame)
 from engine.link.replies import Replies
 
 log = logging.getLogger("kuchipaku.link")
@@ -20,27 +22,25 @@ log = logging.getLogger("kuchipaku.link")
 
 class LinkSession:
     def __init__(self, conn_id: int, send: Callable[[str], None], inbox: Inbox, backlog: Backlog,
-                 replies: Replies, config: LinkConfig, client_mode: bool = False) -> None:
+                 replies: Replies, config: LinkConfig) -> None:
         self.conn_id = conn_id
         self._send = send
         self._inbox = inbox
         self._backlog = backlog
         self._replies = replies
         self._max_text_length = config.max_text_length
-        self._client_mode = client_mode
+        self._max_image_bytes = config.max_image_bytes
         self._rate = RateLimiter(config.rate_per_s, config.rate_burst)
         self._rate_warned = False  # a flood is logged once, not once per frame
 
     def opened(self) -> None:
-        """In server mode, greet a new bot with our capabilities."""
-        if not self._client_mode:
-            self._send(self._replies.session_ready(f"kuchipaku-{self.conn_id}", self._max_text_length))
+        """Greet a new bot with our capabilities."""
+        self._send(self._replies.session_ready(f"kuchipaku-{self.conn_id}", self._max_text_length))
 
     def on_text(self, frame: str) -> Parsed | None:
-        """Handle one text frame. Returns the parsed session-level events the
-        caller manages itself (session.ready, ack, pong in client mode)."""
+        """Handle one text frame. Returns nothing the caller must act on."""
         try:
-            parsed = parse_frame(frame, self._max_text_length)
+            parsed = parse_frame(frame, self._max_text_length, self._max_image_bytes)
         except ProtocolError as err:
             self.refuse(err)
             return None
@@ -65,11 +65,7 @@ class LinkSession:
             self._ack(parsed)
             self._send(self._replies.pong(parsed.event_id))
         elif isinstance(event, (Ack, Pong)):
-            # Answers are never answered (two peers would loop); the client
-            # uses them to know the link is alive.
-            return parsed if self._client_mode else None
-        elif isinstance(event, Ready) and self._client_mode:
-            return parsed
+            pass  # answers are never answered: two peers would loop
         else:
             self.refuse(ProtocolError(ErrorCode.UNKNOWN_TYPE,
                                       f"{parsed.event_type or 'a chat message for a bot'} is not accepted here",
@@ -86,6 +82,9 @@ class LinkSession:
             log.info("link #%d: %s %s, role %s, emotion %s, %d characters%s", self.conn_id,
                      parsed.event_type or "v1", message.block.value, ascii(message.role[:40]), message.emotion,
                      len(message.text), f", request {message.lifecycle_id!r}" if message.lifecycle_id else "")
+            if message.image is not None:
+                log.info("link #%d: with an image (%s, %d characters)", self.conn_id,
+                         ascii(message.image[:40].split(",")[0]), len(message.image))
         self._ack(parsed)
         if parsed.version == "1":
             for warning in parsed.warnings:

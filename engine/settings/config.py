@@ -40,12 +40,26 @@ class LinkConfig:
     max_connections: int = setting(64, integer(1, 10_000))
     handshake_timeout_s: float = setting(5.0, number(0.1, 300.0))
     tts_complete: bool = setting(True, boolean())
-    # client mode
+    # client mode: toward the server we connect to, we behave as AITuberKit (docs/COMPATIBILITY.md)
     url: str = setting("ws://localhost:8000/ws", text(pattern=r"wss?://[^\s]+", meaning="a ws:// or wss:// URL"))
-    reconnect_s: float = setting(2.0, number(0.1, 600.0))
-    reconnect_backoff: bool = setting(False, boolean())
+    reconnect_s: float | None = setting(None, optional(number(0.1, 600.0)))  # None: 1 s doubling to 30 s
     ping_interval_s: float = setting(15.0, number(0.5, 3600.0))
     stale_after_s: float = setting(45.0, number(1.0, 3600.0))
+    stale_reconnect: bool = setting(False, boolean())
+    keepalive_s: float | None = setting(None, optional(number(1.0, 3600.0)))  # WebSocket-level pings
+    client_tts_complete: bool = setting(False, boolean())
+    client_queue_cap: int = setting(10_000, integer(16, 1_000_000))
+    client_outbox_limit: int = setting(256, integer(8, 100_000))
+    typed_line_cancels: bool = setting(True, boolean())
+    speak_chat_error: bool = setting(False, boolean())
+    max_image_bytes: int = setting(2 * 1024 * 1024, integer(1024, 64 * 1024 * 1024))
+    invalid_replies: tuple[str, ...] = setting(("不正な送信が送られたようです。", "An invalid message was sent."),
+                                               string_list("texts a server speaks when it did not understand us"))
+
+    @property
+    def sends_tts_complete(self) -> bool:
+        """tts_complete goes to bots in server mode; toward a server only when asked (AITuberKit sends none)."""
+        return self.client_tts_complete if self.mode == "client" else self.tts_complete
 
     @property
     def listen_url(self) -> str:

@@ -52,6 +52,39 @@ class VoiceUnavailable:
 SynthesizerFactory = Callable[[], Synthesizer]
 
 
+def load_synthesizer(make: SynthesizerFactory) -> tuple[Synthesizer | None, VoiceUnavailable | None]:
+    """Build the voice, or say why it cannot speak (then every sentence is mimed)."""
+    try:
+        return make(), None
+    except Exception as err:  # any failure to load the engine means: speak silently
+        reason = f"{type(err).__name__}: {err}"
+        log.warning("voice unavailable, speaking silently: %s", reason)
+        return None, VoiceUnavailable(reason)
+
+
+def synthesize(synthesizer: Synthesizer | None, request: SynthRequest) -> SynthResult:
+    """One sentence to audio; a fault in one sentence is reported, never raised."""
+    if synthesizer is None:
+        return SynthResult(request.uid, None, "voice unavailable")
+    started = time.perf_counter()
+    try:
+        clip = synthesizer.synthesize(request.text)
+        if clip.duration_s <= 0:
+            raise SynthesisError("the voice engine returned no audio")
+    except Exception as err:  # a fault in one sentence must not end the worker
+        log.warning("synthesis failed for sentence %d: %s", request.uid, err)
+        return SynthResult(request.uid, None, f"{type(err).__name__}: {err}", _problem_of(synthesizer))
+    log.debug("synthesised sentence %d: %.2f s of audio in %.0f ms", request.uid,
+              clip.duration_s, (time.perf_counter() - started) * 1000)
+    return SynthResult(request.uid, clip, notice=_problem_of(synthesizer))
+
+
+def _problem_of(synthesizer: Synthesizer) -> VoiceProblem | None:
+    """The notice a fallback chain left for the last sentence, if any."""
+    take = getattr(synthesizer, "take_problem", None)
+    return take() if callable(take) else None
+
+
 class TtsWorker:
     """Runs a Synthesizer on its own thread; talk to it only via its queues."""
 
@@ -79,33 +112,30 @@ class TtsWorker:
         return self._thread.is_alive()
 
     def _run(self) -> None:
-        synthesizer: Synthesizer | None = None
-        try:
-            synthesizer = self._make()
-        except Exception as err:  # any failure to load the engine means: speak silently
-            reason = f"{type(err).__name__}: {err}"
-            log.warning("voice unavailable, speaking silently: %s", reason)
-            self.results.put(VoiceUnavailable(reason))
+        synthesizer, problem = load_synthesizer(self._make)
+        if problem is not None:
+            self.results.put(problem)
         while (request := self.requests.get()) is not None:
-            self.results.put(self._synthesize(synthesizer, request))
-
-    def _synthesize(self, synthesizer: Synthesizer | None, request: SynthRequest) -> SynthResult:
-        if synthesizer is None:
-            return SynthResult(request.uid, None, "voice unavailable")
-        started = time.perf_counter()
-        try:
-            clip = synthesizer.synthesize(request.text)
-            if clip.duration_s <= 0:
-                raise SynthesisError("the voice engine returned no audio")
-        except Exception as err:  # a fault in one sentence must not end the worker
-            log.warning("synthesis failed for sentence %d: %s", request.uid, err)
-            return SynthResult(request.uid, None, f"{type(err).__name__}: {err}", _problem_of(synthesizer))
-        log.debug("synthesised sentence %d: %.2f s of audio in %.0f ms", request.uid,
-                  clip.duration_s, (time.perf_counter() - started) * 1000)
-        return SynthResult(request.uid, clip, notice=_problem_of(synthesizer))
+            self.results.put(synthesize(synthesizer, request))
 
 
-def _problem_of(synthesizer: Synthesizer) -> VoiceProblem | None:
-    """The notice a fallback chain left for the last sentence, if any."""
-    take = getattr(synthesizer, "take_problem", None)
-    return take() if callable(take) else None
+class InlineWorker:
+    """The worker's interface with no thread: each sentence is synthesised when
+    it is submitted, on the caller's thread, so its result is ready at the very
+    frame it was asked for. Record mode uses it: a recording is the same every time."""
+
+    def __init__(self, make_synthesizer: SynthesizerFactory, results: queue.Queue | None = None) -> None:
+        self._make = make_synthesizer
+        self._synthesizer: Synthesizer | None = None
+        self.results: queue.Queue[SynthResult | VoiceUnavailable] = results if results is not None else queue.Queue()
+
+    def start(self) -> None:
+        self._synthesizer, problem = load_synthesizer(self._make)
+        if problem is not None:
+            self.results.put(problem)
+
+    def submit(self, uid: int, text: str) -> None:
+        self.results.put(synthesize(self._synthesizer, SynthRequest(uid, text)))
+
+    def stop(self, timeout: float = 1.0) -> None:
+        pass

@@ -1,21 +1,43 @@
-"""The scheduler with a real TTS worker thread, a deterministic synthesiser and
-a clock the test moves by hand: order, blocks, roles, faults, prefetch."""
+"""The speech driver with a real TTS worker thread, a deterministic
+synthesiser and a clock the test moves by hand: order, blocks, roles, faults,
+prefetch, cancel, and the backlog places of local lines.
+
+Fake time never races the worker: it moves only when a test says so, and
+while the head sentence waits for its audio ``run_until_idle`` waits (in real
+time, bounded) for the worker's answer instead of letting the clock run on."""
 from __future__ import annotations
 
+import json
 import threading
-import time
 
 import numpy as np
 import pytest
 
-from conftest import wait_for
-from engine.speech.clip import clip_from_samples
-from engine.overlay.captions import Captions
-from engine.link.inbox import Backlog, Received
-from engine.speech.playback import AudioOutput, PlaybackClock
+from engine.app.speech_view import show_in_captions
+from engine.link.inbox import Backlog, Received, WakingQueue
 from engine.link.protocol import parse_frame
-from engine.speech.scheduler import SpeechScheduler, State
+from engine.overlay.captions import Captions
+from engine.speech.clip import clip_from_samples
+from engine.speech.driver import SpeechDriver
+from engine.speech.events import (
+    BlockStarted,
+    MessageDone,
+    Rendered,
+    ResponseDone,
+    SentenceFinished,
+    SentenceStarted,
+    SpeechDone,
+    SpeechError,
+    SpeechStarted,
+    VoiceProblem,
+)
+from engine.speech.playback import AudioOutput, PlaybackClock
+from engine.speech.queue import SpeechQueue
+from engine.speech.states import State
 from engine.speech.worker import SynthesisError, TtsWorker
+from support.timing import scaled, wait_for
+
+ANSWER_WAIT_S = scaled(10.0)  # how long the worker may take to answer one sentence on a busy machine
 
 
 class ToneSynthesizer:
@@ -38,46 +60,80 @@ class ToneSynthesizer:
         return clip_from_samples(samples, 22050)
 
 
+class Answers(WakingQueue):
+    """The worker's results queue; counts what the worker has answered."""
+
+    def __init__(self, wake: threading.Event) -> None:
+        super().__init__(wake)
+        self.delivered = 0
+
+    def put(self, item, block: bool = True, timeout: float | None = None) -> None:
+        self.delivered += 1  # only the worker thread writes it
+        super().put(item, block, timeout)
+
+
 class Harness:
     def __init__(self, timeout_s: float = 2.0, limit: int = 100) -> None:
         self.now = 1000.0
         self.synth = ToneSynthesizer()
-        self.worker = TtsWorker(lambda: self.synth)
-        self.worker.start()
+        self.wake = threading.Event()
+        self.answers = Answers(self.wake)
+        self.worker = TtsWorker(lambda: self.synth, self.answers)
         self.captions = Captions()
         self.backlog = Backlog(limit)
         self.toasts: list[str] = []
         self.clock = PlaybackClock(lambda: self.now)
-        self.scheduler = SpeechScheduler(self.worker, AudioOutput(enabled=False), self.clock, self.backlog,
-                                         self.captions, 175, timeout_s, lambda text, level: self.toasts.append(text))
+        self.driver = SpeechDriver(SpeechQueue(175, timeout_s), self.worker, AudioOutput(enabled=False), self.clock,
+                                   self.backlog)
+        self.driver.start()
         self.events = []
 
     def send(self, connection: int = 1, **fields) -> None:
-        import json
-
         assert self.backlog.try_take()
-        self.scheduler.accept(Received(connection, parse_frame(json.dumps(fields)).message))
+        self.driver.accept(Received(connection, parse_frame(json.dumps(fields)).message), self.now)
 
     def step(self, seconds: float = 0.0) -> list:
+        """Move the clock on by ``seconds`` and update, as the app does once a frame."""
         self.now += seconds
-        new = self.scheduler.update(self.now)
+        new = self.driver.update(self.now)
+        for event in new:  # what the app does with them
+            show_in_captions(self.captions, event)
+            if isinstance(event, VoiceProblem):
+                self.toasts.append(event.text)
         self.events.extend(new)
         return new
 
-    def run_until_idle(self, max_steps: int = 5000) -> None:
+    def step_until(self, condition, what: str) -> None:
+        """Update without moving the clock until ``condition()``: waits (in
+        real time, bounded) on the worker thread only."""
+        def stepped() -> bool:
+            self.step()
+            return condition()
+        wait_for(stepped, what=what)
+
+    def run_until_idle(self, max_steps: int = 5000, until=None) -> None:
+        """Play on, 20 ms of fake time a step, until nothing is left (or ``until()``)."""
         for _ in range(max_steps):
-            self.step(0.02)
-            if self.scheduler.state is State.IDLE and not self.scheduler.busy and not self.scheduler.pending_steps:
+            if until is not None and until():
                 return
-            time.sleep(0.001)  # let the worker thread deliver
-        pytest.fail("scheduler never went idle")
+            if self.driver.state is State.WAITING:
+                # The head sentence's audio is with the worker: wait for an
+                # answer, with the clock stopped, so no synthesis can time out.
+                assert self.wake.wait(ANSWER_WAIT_S), "the worker never answered"
+                self.wake.clear()
+                self.step()
+            else:
+                self.step(0.02)
+            if self.driver.idle and not self.driver.busy:
+                return
+        pytest.fail("the speech never went idle")
 
     def spoken(self) -> list[tuple[str, str]]:
-        return [(e.text, e.emotion) for e in self.events if e.kind == "sentence_started"]
+        return [(e.text, e.emotion) for e in self.events if isinstance(e, SentenceStarted)]
 
     def close(self) -> None:
         self.synth.release.set()
-        self.worker.stop()
+        self.driver.stop()
 
 
 @pytest.fixture
@@ -100,8 +156,8 @@ def test_messages_are_spoken_in_arrival_order_sentence_by_sentence(harness):
     h.run_until_idle()
     assert h.spoken() == [("First one.", "happy"), ("Second one.", "happy"), ("Other client.", "sad"),
                           ("Third!", "angry"), ("Fourth.", "relaxed")]
-    assert all(e.audible is False for e in h.events if e.kind == "sentence_started")  # no device in this harness
-    assert [e.message.connection for e in h.events if e.kind == "message_done"] == [1, 2, 1]
+    assert all(e.audible is False for e in h.events if isinstance(e, SentenceStarted))  # no device in this harness
+    assert [e.message.connection for e in h.events if isinstance(e, MessageDone)] == [1, 2, 1]
     assert h.backlog.taken == 0
 
 
@@ -112,7 +168,7 @@ def test_blocks_clear_the_subtitle_only_when_their_turn_comes(harness):
     h.send(text="New answer.", role="assistant", type="start")
     h.send(text="More.", role="assistant")
     h.step()
-    wait_for(lambda: h.step() or h.captions.subtitle == "Old answer.", what="first block shown")
+    h.step_until(lambda: h.captions.subtitle == "Old answer.", what="first block shown")
     h.run_until_idle()
     assert h.captions.subtitle == "New answer. More."
 
@@ -146,7 +202,7 @@ def test_failed_synthesis_is_mimed_with_a_toast_and_speech_goes_on(harness):
     h.send(text="This will FAIL. Then fine.", role="assistant")
     h.run_until_idle()
     assert [t for t, _ in h.spoken()] == ["This will FAIL.", "Then fine."]
-    failed = [e for e in h.events if e.kind == "sentence_started"][0]
+    failed = [e for e in h.events if isinstance(e, SentenceStarted)][0]
     assert failed.problem and "broken on purpose" in failed.problem
     assert any("Speaking silently" in t for t in h.toasts)
 
@@ -156,11 +212,11 @@ def test_stalled_synthesis_times_out_to_silent_speech(harness):
     h.send(text="HANG here.", role="assistant")
     wait_for(lambda: h.synth.seen, what="the worker to start")
     h.step()
-    assert h.scheduler.state is State.WAITING
+    assert h.driver.state is State.WAITING
     h.step(1.9)
-    assert h.scheduler.state is State.WAITING
+    assert h.driver.state is State.WAITING
     started = h.step(0.2)
-    assert [e.kind for e in started] == ["rendered", "speech_start", "speech_error", "sentence_started"]
+    assert [type(e) for e in started] == [VoiceProblem, Rendered, SpeechStarted, SpeechError, SentenceStarted]
     assert "longer than 2 s" in started[-1].problem
     h.synth.release.set()
     h.run_until_idle()
@@ -173,7 +229,7 @@ def test_while_the_worker_is_stuck_later_sentences_do_not_wait_again(harness):
     wait_for(lambda: h.synth.seen, what="the worker to start")
     h.step()
     h.step(2.1)  # the first sentence times out and is mimed
-    assert h.scheduler.state is State.SPEAKING
+    assert h.driver.state is State.SPEAKING
     for _ in range(200):  # the others are mimed one after another, none waits the 2 s again
         h.step(0.05)
         if len(h.spoken()) == 3:
@@ -187,15 +243,15 @@ def test_empty_audio_is_a_fault_too(harness):
     h = harness()
     h.send(text="EMPTY please.", role="assistant", id="e")
     h.run_until_idle()
-    started = [e for e in h.events if e.kind == "sentence_started"]
+    started = [e for e in h.events if isinstance(e, SentenceStarted)]
     assert started[0].problem and "no audio" in started[0].problem
-    assert "speech_error" in kinds_for(h, "e")
+    assert SpeechError in kinds_for(h, "e")
 
 
 def test_next_sentences_are_prefetched_while_one_plays(harness):
     h = harness()
     h.send(text="One. Two. Three. Four. Five.", role="assistant")
-    wait_for(lambda: h.step() or h.scheduler.state is State.SPEAKING, what="speech to start")
+    h.step_until(lambda: h.driver.state is State.SPEAKING, what="speech to start")
     wait_for(lambda: len(h.synth.seen) >= 3, what="prefetch")
     assert h.synth.seen[:3] == ["One.", "Two.", "Three."]
     assert len(h.synth.seen) <= 4  # bounded: not the whole queue at once
@@ -206,21 +262,21 @@ def test_next_sentences_are_prefetched_while_one_plays(harness):
 def test_gapless_when_audio_is_ready(harness):
     h = harness()
     h.send(text="Alpha. Beta.", role="assistant")
-    wait_for(lambda: h.step() or h.scheduler.state is State.SPEAKING, what="speech to start")
-    wait_for(lambda: len(h.synth.seen) >= 2, what="second sentence synthesised")
-    time.sleep(0.05)
+    h.step_until(lambda: h.driver.state is State.SPEAKING, what="speech to start")
+    wait_for(lambda: h.answers.delivered >= 2, what="second sentence synthesised")
     # Step to just past the first clip's end: the second starts in that same update.
     h.step(h.clock.clip.duration_s + 0.001)
-    assert [e.kind for e in h.events[-2:]] == ["sentence_finished", "sentence_started"]
+    assert [type(e) for e in h.events[-2:]] == [SentenceFinished, SentenceStarted]
 
 
-def kinds_for(h: Harness, request_id: str) -> list[str]:
-    return [e.kind for e in h.events if e.message.lifecycle_id == request_id and not e.kind.startswith("sentence")]
+LIFECYCLE = (Rendered, SpeechStarted, SpeechError, SpeechDone, MessageDone, ResponseDone)
+
+
+def kinds_for(h: Harness, request_id: str) -> list[type]:
+    return [type(e) for e in h.events if isinstance(e, LIFECYCLE) and e.message.lifecycle_id == request_id]
 
 
 def test_lifecycle_order_for_a_streamed_v2_response(harness):
-    import json
-
     h = harness()
     frames = [
         {"type": "chat.start", "payload": {}},
@@ -231,21 +287,21 @@ def test_lifecycle_order_for_a_streamed_v2_response(harness):
     for n, frame in enumerate(frames):
         assert h.backlog.try_take()
         parsed = parse_frame(json.dumps({"version": "2", "id": f"e{n}", "requestId": "req_1", **frame}))
-        h.scheduler.accept(Received(5, parsed.message))
+        h.driver.accept(Received(5, parsed.message), h.now)
     h.run_until_idle()
     kinds = kinds_for(h, "req_1")
     # Four messages under one request id; the response is done once, last.
-    assert kinds[-1] == "response_done" and kinds.count("response_done") == 1
-    assert kinds.count("speech_start") == 2 and kinds.count("speech_done") == 2
-    assert kinds.index("rendered") < kinds.index("speech_start") < kinds.index("speech_done")
-    assert kinds.count("message_done") == 4
+    assert kinds[-1] is ResponseDone and kinds.count(ResponseDone) == 1
+    assert kinds.count(SpeechStarted) == 2 and kinds.count(SpeechDone) == 2
+    assert kinds.index(Rendered) < kinds.index(SpeechStarted) < kinds.index(SpeechDone)
+    assert kinds.count(MessageDone) == 4
 
 
 def test_legacy_message_without_id_still_reports_message_done(harness):
     h = harness()
     h.send(3, text="Plain.", role="assistant")
     h.run_until_idle()
-    done = [e for e in h.events if e.kind == "message_done"]
+    done = [e for e in h.events if isinstance(e, MessageDone)]
     assert len(done) == 1 and done[0].message.version == "1" and done[0].message.lifecycle_id is None
 
 
@@ -254,8 +310,8 @@ def test_cancel_one_request_drops_only_its_speech(harness):
     h.send(1, text="Keep one. Keep two.", role="assistant", id="keep")
     h.send(1, text="Drop one. Drop two. Drop three.", role="assistant", id="drop")
     h.send(1, text="After.", role="assistant", id="after")
-    events = h.scheduler.cancel("drop")
-    assert [(e.kind, e.cancelled) for e in events] == [("speech_done", True), ("message_done", True)]
+    events = h.driver.cancel("drop")
+    assert [(type(e), e.cancelled) for e in events] == [(SpeechDone, True), (MessageDone, True)]
     h.run_until_idle()
     assert [t for t, _ in h.spoken()] == ["Keep one.", "Keep two.", "After."]
     assert h.backlog.taken == 0
@@ -265,20 +321,20 @@ def test_cancel_everything_stops_the_sentence_playing_now(harness):
     h = harness()
     h.send(1, text="A long sentence that is playing. And more.", role="assistant", id="r1")
     h.send(2, text="Queued behind.", role="assistant", id="r2")
-    wait_for(lambda: h.step() or h.scheduler.state is State.SPEAKING, what="speech to start")
-    events = h.scheduler.cancel(None)
-    assert h.scheduler.state is State.IDLE and h.clock.clip is None
-    assert sorted((e.message.lifecycle_id, e.kind) for e in events) == [
-        ("r1", "message_done"), ("r1", "speech_done"), ("r2", "message_done"), ("r2", "speech_done")]
+    h.step_until(lambda: h.driver.state is State.SPEAKING, what="speech to start")
+    events = h.driver.cancel(None)
+    assert h.driver.state is State.IDLE and h.clock.clip is None
+    assert events[0] == BlockStarted()  # the subtitle of the sentence cut short goes
+    events = events[1:]
+    assert sorted((e.message.lifecycle_id, type(e).__name__) for e in events) == [
+        ("r1", "MessageDone"), ("r1", "SpeechDone"), ("r2", "MessageDone"), ("r2", "SpeechDone")]
     assert all(e.cancelled for e in events)
     h.run_until_idle()
     assert [t for t, _ in h.spoken()] == ["A long sentence that is playing."]
-    assert h.backlog.taken == 0 and not h.scheduler.busy
+    assert h.backlog.taken == 0 and not h.driver.busy
 
 
 def v2_message(request_id: str, text: str, event_type: str = "chat.delta"):
-    import json
-
     return parse_frame(json.dumps({"version": "2", "type": event_type, "requestId": request_id,
                                    "payload": {"text": text}})).message
 
@@ -287,11 +343,29 @@ def test_streamed_pieces_are_spoken_as_sentences_and_a_pause_flushes_the_rest(ha
     h = harness()
     for piece in ["Good ", "morning, every", "one. How", " are you"]:
         assert h.backlog.try_take()
-        h.scheduler.accept(Received(4, v2_message("s1", piece)), h.now)
+        h.driver.accept(Received(4, v2_message("s1", piece)), h.now)
     h.run_until_idle()
     assert [t for t, _ in h.spoken()] == ["Good morning, everyone."]
     h.step(1.0)  # the stream paused: what was held is spoken
     h.run_until_idle()
     assert [t for t, _ in h.spoken()] == ["Good morning, everyone.", "How are you"]
     assert h.backlog.taken == 0
-    assert len([e for e in h.events if e.kind == "message_done"]) == 4
+    assert len([e for e in h.events if isinstance(e, MessageDone)]) == 4
+
+
+def test_a_local_line_takes_no_backlog_place_and_frees_none(harness):
+    """--say, the input box and the test key speak on connection 0: the line
+    is not the link's to count, so a full backlog stays full until the bot's
+    own message is done (once, a local line freed a bot's place)."""
+    h = harness(limit=1)
+    h.driver.speak_local("Said here first.", "happy")
+    assert h.backlog.taken == 0
+    h.send(1, text="From the bot.", role="assistant", id="bot")
+    assert not h.backlog.try_take()  # the one place is the bot's
+    h.run_until_idle(until=lambda: any(isinstance(e, MessageDone) for e in h.events))
+    local_done = [e for e in h.events if isinstance(e, MessageDone)]
+    assert [e.message.connection for e in local_done] == [0]
+    assert h.backlog.taken == 1  # still the bot's
+    h.run_until_idle()
+    assert h.spoken() == [("Said here first.", "happy"), ("From the bot.", "neutral")]
+    assert h.backlog.taken == 0

@@ -1,0 +1,116 @@
+"""What the streamer does to the running program: window events, hotkeys,
+the input box, and reloading the settings and the character.
+"""
+from __future__ import annotations
+
+import dataclasses
+import logging
+
+import pygame
+
+from engine.app.hotkeys import TEST_LINE, action_for
+from engine.app.runtime import Line, Runtime
+from engine.link.client import LinkClient
+from engine.settings.validate import ConfigError
+from engine.vocabulary import Role
+
+log = logging.getLogger("kuchipaku")
+
+RESTART_ONLY = ("link", "voice")  # settings whose change needs a restart: the threads were built with them
+
+
+class Controls:
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+
+    def handle_window_events(self) -> None:
+        runtime = self.runtime
+        for event in pygame.event.get():
+            if event.type == pygame.QUIT:
+                runtime.stop_requested.set()
+            elif event.type == pygame.WINDOWCLOSE:
+                # With two windows SDL sends no QUIT for the first one closed.
+                if runtime.window.is_subtitle_window(getattr(event, "window", None)):
+                    runtime.window.close_subtitle_window()
+                else:
+                    runtime.stop_requested.set()
+            elif runtime.input_box.active and event.type in (pygame.KEYDOWN, pygame.TEXTINPUT):
+                line = runtime.input_box.handle(event)
+                if line:
+                    self.send_typed_line(line)
+            elif event.type == pygame.KEYDOWN:
+                self.hotkey(action_for(event.key))
+
+    def hotkey(self, action: str | None) -> None:
+        runtime = self.runtime
+        if action is None:
+            return
+        log.info("key: %s", action)
+        if action == "input":
+            runtime.input_box.open()
+        elif action == "overlays":
+            assert runtime.window.overlays is not None
+            runtime.window.overlays.visible = not runtime.window.overlays.visible
+        elif action == "help":
+            runtime.help_visible = not runtime.help_visible
+        elif action == "fullscreen":
+            runtime.window.toggle_fullscreen()
+        elif action == "borderless":
+            runtime.window.toggle_borderless()
+        elif action == "cancel":
+            self.cancel_speech()
+        elif action == "test_line":
+            runtime.speak(Line(TEST_LINE, runtime.expression.emotion))
+        elif action == "reload":
+            self.reload(runtime.now(), forced=True)
+        elif action.startswith("emotion:"):
+            runtime.expression.speaking(action.split(":", 1)[1])
+
+    def cancel_speech(self, only_if_answering: bool = False) -> None:
+        """Esc: stop speaking and clear the queue; in client mode the server
+        is told too (control.cancel) and the rest of its answer is not spoken."""
+        self.runtime.cancel(None)
+        if isinstance(self.runtime.link, LinkClient):
+            self.runtime.link.cancel_remote(only_if_answering=only_if_answering)
+
+    def send_typed_line(self, line: str) -> None:
+        """Client mode: the line goes to the server as a viewer's chat message,
+        as AITuberKit sends it; it first stops the answer in progress
+        (AITuberKit #174; link.typed_line_cancels). Server mode: there is no
+        bot to ask, so the character says it herself."""
+        runtime = self.runtime
+        link = runtime.link
+        if isinstance(link, LinkClient):
+            if runtime.config.link.typed_line_cancels:
+                self.cancel_speech(only_if_answering=True)
+            if link.send_user_chat(line):
+                runtime.captions.show(Role.QUESTION, "user", line)
+                if not link.connected:
+                    runtime.toast("Not connected: the line will be sent when the link is back", "warning")
+            else:
+                runtime.toast("Too many lines waiting for the server: this one was not sent", "warning")
+        else:
+            runtime.speak(Line(line))
+
+    def reload(self, now: float, forced: bool = False) -> None:
+        """Apply edits to the config and character files; keep the old ones if broken."""
+        runtime = self.runtime
+        if not forced and not runtime.reloader.changed(now):
+            return
+        try:
+            loaded = runtime.reloader.load(runtime.config, runtime.reapply)
+        except ConfigError as err:
+            log.warning("reload failed, keeping what was loaded: %s", err)
+            runtime.toast(f"Not reloaded: {err}", "error")
+            return
+        restart_needed = [name for name in RESTART_ONLY
+                          if getattr(loaded.config, name) != getattr(runtime.config, name)]
+        config = dataclasses.replace(loaded.config, link=runtime.config.link, voice=runtime.config.voice)
+        runtime.config, runtime.character = config, loaded.character
+        runtime.presence.config = runtime.presence.blinker.config = loaded.character.presence
+        runtime.toasts.seconds = config.overlays.toast_seconds
+        runtime.window.apply(config, loaded.character)
+        log.info("reloaded %s and character %s", runtime.reloader.config_path or "(no config file)",
+                 loaded.character.name)
+        runtime.toast("Reloaded" + (f" ({' and '.join(restart_needed)} settings apply after a restart)"
+                                    if restart_needed else ""))

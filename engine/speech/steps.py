@@ -1,0 +1,144 @@
+"""What the speech queue holds: a FIFO of steps, one message after another.
+
+A message becomes, in order: a new block (if it starts one), its sentences,
+the line it shows (if it is not spoken), "message done", and "block end" (if
+it closes its block). Counts are kept beside the FIFO so that neither the
+prefetch nor ``busy`` walks a long queue (a flood) on every frame.
+"""
+from __future__ import annotations
+
+import collections
+import itertools
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from engine.speech.events import LineShown, MessageRef
+from engine.speech.text import Sentence
+
+
+@dataclass
+class Book:
+    """Book-keeping for one accepted message until all of it has been handled.
+    Held-back stream text spoken after a pause gets a book of its own that is
+    not ``counted``: its message was already done and answered."""
+
+    ref: MessageRef
+    spoken: bool
+    counted: bool = True
+    rendered: bool = False
+    speaking_started: bool = False
+
+
+@dataclass
+class Speak:
+    uid: int
+    sentence: Sentence
+    message: Book
+    deadline: float | None = None  # set when it reaches the head without audio
+
+
+@dataclass
+class Show:
+    line: LineShown
+    message: Book
+
+
+@dataclass
+class NewBlock:
+    message: None = None
+
+
+@dataclass
+class Done:
+    message: Book
+
+
+@dataclass
+class BlockEnd:
+    message: Book  # the message that closed the block (type "end", chat.done)
+
+
+Step = Speak | Show | NewBlock | Done | BlockEnd
+
+
+class Steps:
+    def __init__(self) -> None:
+        self._steps: collections.deque[Step] = collections.deque()
+        self._unrequested: collections.deque[Speak] = collections.deque()
+        self._uids = itertools.count(1)
+        self.speech_queued = 0  # Speak steps not yet started
+        self.block_open = False
+
+    def __len__(self) -> int:
+        return len(self._steps)
+
+    def __iter__(self) -> Iterator[Step]:
+        return iter(self._steps)
+
+    def head(self) -> Step:
+        return self._steps[0]
+
+    def pop(self) -> Step:
+        step = self._steps.popleft()
+        if isinstance(step, Speak):
+            self.speech_queued -= 1
+        return step
+
+    def add(self, book: Book, sentences: list[Sentence], shown: LineShown | None, starts_block: bool,
+            ends_block: bool) -> None:
+        if starts_block or not self.block_open:
+            self._steps.append(NewBlock())
+            self.block_open = True
+        self._add_speech(book, sentences)
+        if shown is not None:
+            self._steps.append(Show(shown, book))
+        self._steps.append(Done(book))
+        if ends_block:
+            self._steps.append(BlockEnd(book))
+            self.block_open = False
+
+    def add_held(self, book: Book, sentences: list[Sentence]) -> None:
+        """Held-back stream text, spoken where the queue stands now."""
+        self._add_speech(book, sentences)
+        self._steps.append(Done(book))
+
+    def _add_speech(self, book: Book, sentences: list[Sentence]) -> None:
+        for sentence in sentences:
+            step = Speak(next(self._uids), sentence, book)
+            self._steps.append(step)
+            self._unrequested.append(step)
+        self.speech_queued += len(sentences)
+
+    def unrequested(self, wanted: int) -> list[Speak]:
+        """Up to ``wanted`` sentences not yet handed to the worker, oldest first."""
+        taken: list[Speak] = []
+        while self._unrequested and len(taken) < wanted:
+            taken.append(self._unrequested.popleft())
+        return taken
+
+    def remove(self, doomed: Callable[[Book], bool]) -> list[Step]:
+        """Take out every step of the messages ``doomed`` picks; returns them in order."""
+        kept: collections.deque[Step] = collections.deque()
+        removed: list[Step] = []
+        for step in self._steps:
+            if step.message is not None and doomed(step.message):
+                removed.append(step)
+                if isinstance(step, Speak):
+                    self.speech_queued -= 1
+            else:
+                kept.append(step)
+        self._steps = kept
+        self._unrequested = collections.deque(s for s in self._unrequested if not doomed(s.message))
+        return removed
+
+    def next_subtitle(self, current: list[str]) -> list[str] | None:
+        """The subtitle's sentences once the next sentence starts, given the
+        ``current`` ones; None if none is queued."""
+        for step in self._steps:
+            if isinstance(step, NewBlock):
+                current = []
+            elif isinstance(step, Speak):
+                return [*current, step.sentence.text]
+            elif isinstance(step, Show):
+                return None  # the text changes some other way first
+        return None
