@@ -35,7 +35,8 @@ class _SayLine(argparse.Action):
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="kuchipaku", description="A speaking character driven over WebSocket "
                                      "(AITuberKit External Linkage Mode).")
-    parser.add_argument("--config", type=Path, default=HERE / "config.yaml", help="settings file (default: %(default)s)")
+    parser.add_argument("--config", type=Path, default=HERE / "config.yaml",
+                        help="settings file (default: %(default)s)")
     parser.add_argument("--character", help="character folder under characters/")
     parser.add_argument("--host", help="address to listen on (default from config: 127.0.0.1)")
     parser.add_argument("--port", type=int, help="port to listen on (0: any free port)")

@@ -110,8 +110,9 @@ def build(config: Config, character: CharacterSpec, *, say: list[Line] | None = 
     voice = config.voice
     audio = devices.audio or AudioOutput(enabled=voice.engine != "silent", av_offset_s=voice.av_offset_ms / 1000)
     own = character.voice  # the character's own engine, voice and fallback, if character.yaml names them
-    factory = devices.make_synthesizer or (_silent_synthesizer if voice.engine == "silent" else lambda: make_synthesizer(
-        with_character_voice(voice, own.engine, own.voice, own.fallback)))
+    factory = devices.make_synthesizer or (
+        _silent_synthesizer if voice.engine == "silent"
+        else lambda: make_synthesizer(with_character_voice(voice, own.engine, own.voice, own.fallback)))
     worker = InlineWorker(factory) if devices.inline_voice else TtsWorker(factory, WakingQueue(wake))
     speech = SpeechDriver(SpeechQueue(voice.rate, voice.synth_timeout_s, voice.stream_hold_s), worker, audio,
                           PlaybackClock(devices.now), backlog)
