@@ -96,17 +96,19 @@ def test_commands_run_as_written(tmp_path, document):
     if not any(c.startswith(NEEDS_SERVER) for c in commands):
         run_block(tmp_path, commands, base_env())
         return
-    with socket.socket() as probe:
-        if probe.connect_ex(("127.0.0.1", 8000)) == 0:
-            pytest.skip("port 8000 is in use here: the docs' commands talk to the default address")
+    for port in (8000, 3000):  # the WebSocket link and the HTTP API
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                pytest.skip(f"port {port} is in use here: the docs' commands talk to the default addresses")
     log_path = tmp_path / "server.log"
     with log_path.open("wb") as log:
         server = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "--headless"], cwd=tmp_path,
                                   env={**base_env(), "PYTHONUNBUFFERED": "1"}, stdout=log,
                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         try:
-            wait_for(lambda: "listening on ws://127.0.0.1:8000/ws" in log_path.read_text(errors="replace")
-                     or server.poll() is not None, timeout=30, what="kuchipaku listening at the default address")
+            wait_for(lambda: ("listening on ws://127.0.0.1:8000/ws" in log_path.read_text(errors="replace")
+                              and "api listening on http://127.0.0.1:3000" in log_path.read_text(errors="replace"))
+                     or server.poll() is not None, timeout=30, what="kuchipaku listening at the default addresses")
             assert server.poll() is None, log_path.read_text(errors="replace")
             run_block(tmp_path, commands, base_env())
             wait_for(lambda: "Is this on?" in log_path.read_text(errors="replace") or "make send" not in str(commands),
