@@ -28,7 +28,8 @@ from support.timing import scaled, wait_for
 DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 FENCE = re.compile(r"^```(?:sh|bash|shell)\n(.*?)^```", re.S | re.M)
 NOT_RUN = ("make run", "make test", "make bench", "make soak")
-NEEDS_SERVER = ("make send", ".venv/bin/python examples/send_message.py", ".venv/bin/python examples/v2_client.py")
+NEEDS_SERVER = ("make send", ".venv/bin/python examples/send_message.py", ".venv/bin/python examples/v2_client.py",
+                "curl ")
 
 
 def blocks() -> list[tuple[str, int, list[str]]]:
