@@ -34,6 +34,7 @@ class ErrorCode(enum.StrEnum):
     RATE_LIMITED = "rate_limited"
     UNAUTHORIZED = "unauthorized"
     UNKNOWN_TYPE = "unknown_type"
+    UNKNOWN_CHARACTER = "unknown_character"
 
 
 class ProtocolError(Exception):
@@ -77,6 +78,7 @@ class ChatMessage:
     emotion_given: bool = False    # the sender named a valid emotion (else the default applies)
     image: str | None = None       # an http(s) URL or data: URI, checked by engine.link.image
     cancelled: bool = False        # v2 chat.done with payload.cancelled: the end of a cancelled answer
+    character: str | None = None   # who speaks it, as the sender named her (v1 "character", v2 payload.character)
 
     @property
     def spoken(self) -> bool:
@@ -276,10 +278,15 @@ def _chat_message(fields: dict[str, Any], kind: str | None, max_text_length: int
         except BadImage as bad:
             warnings.append(Warning("image", f"{bad}; the text is still spoken"))
 
+    character = None
+    if fields.get("character") is not None:
+        character = _check_text_field(fields, "character", 100).strip() or None
+
     block = {"start": Block.START, "end": Block.END}.get((kind or "").strip().lower(), Block.APPEND)
     message = ChatMessage(text=text, role=role, presentation=presentation, emotion=emotion, block=block,
                           message_id=message_id, request_id=request_id, version=version,
-                          emotion_given=emotion_given, image=image, cancelled=fields.get("cancelled") is True)
+                          emotion_given=emotion_given, image=image, cancelled=fields.get("cancelled") is True,
+                          character=character)
     return Parsed(message, tuple(warnings), version, event_id, event_type)
 
 
