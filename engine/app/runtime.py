@@ -14,6 +14,7 @@ or on synthesis.
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 import queue
 import random
@@ -23,11 +24,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from engine.app.cast import Performer, make_performers
 from engine.app.hotkeys import HELP_LINES
 from engine.app.lifecycle import LifecycleReporter
 from engine.app.reloader import Reloader
 from engine.app.speech_view import show_in_captions
 from engine.app.window import Snapshots, StageWindow
+from engine.link.addressing import Addressing
 from engine.link.client import LinkClient
 from engine.link.inbox import Backlog, Command, LinkNotice, Received, WakingQueue
 from engine.link.protocol import Cancel
@@ -36,13 +39,14 @@ from engine.link.server import LinkServer
 from engine.overlay.captions import Captions, join_sentences
 from engine.overlay.input_box import InputBox
 from engine.overlay.toasts import ToastBoard
+from engine.settings.cast import aliases
 from engine.settings.config import Config
 from engine.speech.driver import SpeechDriver
 from engine.speech.events import MessageDone, SentenceFinished, SentenceStarted, SpeechEvent, VoiceProblem
 from engine.speech.playback import AudioOutput, PlaybackClock
 from engine.speech.queue import SpeechQueue
 from engine.speech.voices import make_synthesizer
-from engine.speech.worker import InlineWorker, Synthesizer, SynthesizerFactory, TtsWorker
+from engine.speech.worker import CastVoices, InlineWorker, Synthesizer, SynthesizerFactory, TtsWorker
 from engine.stage.character import CharacterSpec
 from engine.stage.expression import ExpressionState
 from engine.stage.mouth import MouthAnimator
@@ -59,6 +63,7 @@ class Line:
 
     text: str
     emotion: str = "neutral"
+    character: str | None = None  # who says it on a duo stage (name or folder); None: the default
 
 
 @dataclass(frozen=True)
@@ -90,9 +95,18 @@ class FrameStats:
 
 def build(config: Config, character: CharacterSpec, *, say: list[Line] | None = None,
           snapshot_dir: Path | None = None, config_path: Path | None = None,
-          reapply: Callable[[Config], Config] = lambda config: config, devices: Devices = Devices()) -> Runtime:
+          reapply: Callable[[Config], Config] = lambda config: config, devices: Devices = Devices(),
+          others: dict[str, CharacterSpec] | None = None) -> Runtime:
     """Make every part of the data path and wire them together. Nothing starts
-    yet: ``Runtime.start()`` opens the window and starts the threads."""
+    yet: ``Runtime.start()`` opens the window and starts the threads.
+    ``character`` is the default character's art; ``others`` the rest of a
+    duo stage's, by name (engine.app.cast.load_cast)."""
+    cast = config.cast
+    specs = {cast[0].name: character, **(others or {})}
+    missing = [member.name for member in cast if member.name not in specs]
+    if missing:  # a caller that knows only one character: the stage is hers alone
+        config = dataclasses.replace(config, stage=dataclasses.replace(config.stage, characters=()))
+        cast, specs = config.cast, {config.cast[0].name: character}
     wake = threading.Event()  # set by the link and TTS threads when they have something
     inbox = WakingQueue(wake)
     backlog = Backlog(config.link.queue_limit)
@@ -100,21 +114,24 @@ def build(config: Config, character: CharacterSpec, *, say: list[Line] | None = 
     voice = config.voice
     audio = devices.audio or AudioOutput(enabled=voice.engine != "silent", av_offset_s=voice.av_offset_ms / 1000)
     factory = devices.make_synthesizer or (_silent_synthesizer if voice.engine == "silent"
-                                           else lambda: make_synthesizer(voice))
+                                           else _voices_of(config))
     worker = InlineWorker(factory) if devices.inline_voice else TtsWorker(factory, WakingQueue(wake))
     speech = SpeechDriver(SpeechQueue(voice.rate, voice.synth_timeout_s, voice.stream_hold_s), worker, audio,
                           PlaybackClock(devices.now), backlog)
     toasts = ToastBoard(config.overlays.toast_seconds)
     captions = Captions()
     link = None
+    addressing = Addressing(aliases(cast), cast[0].name)
     if devices.link:
-        link = (LinkClient if config.link.mode == "client" else LinkServer)(config.link, inbox, backlog, replies)
+        link = (LinkServer(config.link, inbox, backlog, replies, addressing=addressing) if config.link.mode != "client"
+                else LinkClient(config.link, inbox, backlog, replies))
     send = link.send if link is not None else (lambda connection, frame: None)
     return Runtime(config, character, say or [], devices.now, wake, inbox, speech, captions, link,
                    LifecycleReporter(send, replies, config.link.sends_tts_complete,
                                      getattr(link, "lifecycle_details", None)), toasts,
-                   Presence(character.presence, devices.rng or random.Random()),
-                   Reloader(config_path, character), reapply, Snapshots(snapshot_dir))
+                   make_performers(config, specs, devices.rng), addressing,
+                   Reloader(config_path, character), reapply, Snapshots(snapshot_dir),
+                   {name: spec for name, spec in specs.items() if name != cast[0].name})
 
 
 class Runtime:
@@ -123,8 +140,9 @@ class Runtime:
     def __init__(self, config: Config, character: CharacterSpec, say: list[Line], now: Callable[[], float],
                  wake: threading.Event, inbox: queue.Queue, speech: SpeechDriver, captions: Captions,
                  link: LinkServer | LinkClient | None,
-                 lifecycle: LifecycleReporter, toasts: ToastBoard, presence: Presence, reloader: Reloader,
-                 reapply: Callable[[Config], Config], snapshots: Snapshots) -> None:
+                 lifecycle: LifecycleReporter, toasts: ToastBoard, performers: list[Performer],
+                 addressing: Addressing, reloader: Reloader, reapply: Callable[[Config], Config],
+                 snapshots: Snapshots, others: dict[str, CharacterSpec]) -> None:
         self.config = config
         self.character = character
         self.say = say
@@ -136,14 +154,15 @@ class Runtime:
         self.link = link
         self.lifecycle = lifecycle
         self.toasts = toasts
-        self.presence = presence
+        self.performers = performers  # everyone on the stage, the default first
+        self.addressing = addressing
+        self.speaker: Performer | None = None  # whose sentence is playing
+        self._last_speaker = performers[0]    # whose face the speech queue's busy-ness keeps
         self.reloader = reloader
         self.reapply = reapply
         self.snapshots = snapshots
-        self.window = StageWindow(config, character)
+        self.window = StageWindow(config, character, others)
         self.window.on_layout = self._after_layout
-        self.expression = ExpressionState(config.voice.neutral_after_s)
-        self.mouth = MouthAnimator()
         self.input_box = InputBox()
         self.help_visible = False
         self.stop_requested = threading.Event()
@@ -151,6 +170,24 @@ class Runtime:
         self.topleft = (0, 0)
         self._captions_logged = -1
         self._prepared: list[str] | None = None
+
+    # The default character's face: what a single-character stage has always had.
+    @property
+    def presence(self) -> Presence:
+        return self.performers[0].presence
+
+    @property
+    def expression(self) -> ExpressionState:
+        return self.performers[0].expression
+
+    @property
+    def mouth(self) -> MouthAnimator:
+        return self.performers[0].mouth
+
+    def performer(self, name: str | None) -> Performer:
+        """The character called ``name`` (name or folder, any case); the default for None or a stranger."""
+        wanted = self.addressing.names.get(name.lower(), name) if name else None
+        return next((p for p in self.performers if p.name == wanted), self.performers[0])
 
     # ---- start and stop --------------------------------------------------------------
 
@@ -176,14 +213,17 @@ class Runtime:
 
     def speak(self, line: Line) -> None:
         """A line from this machine: no sender to answer, no place in the backlog."""
-        self.speech.speak_local(line.text, line.emotion)
+        self.speech.speak_local(line.text, line.emotion,
+                                self.performer(line.character).name if len(self.performers) > 1 else None)
 
     def cancel(self, request_id: str | None = None) -> None:
         """Stop ``request_id``'s speech (all speech when None) and tell its senders."""
         now = self.now()
         for event in self.speech.cancel(request_id):
             self._on_speech_event(event, now)
-        self.mouth.reset()
+        for performer in self.performers:
+            performer.mouth.reset()
+        self.speaker = None
         log.info("cancelled %s", f"request {request_id!r}" if request_id else "all speech")
 
     def toast(self, text: str, level: str = "info") -> None:
@@ -205,11 +245,14 @@ class Runtime:
         window = self.window
         assert window.screen is not None and window.sprites is not None and window.overlays is not None
         window.screen.fill(self.config.window.background)
-        dx, dy = self.presence.offset(now)
-        self.topleft = (window.home[0] + dx, window.home[1] + dy)
-        emotion, fading_from, fade = self.presence.crossfade(now)
-        window.sprites.draw(window.screen, self.topleft, emotion, self.presence.eyes_closed(now), self.mouth.shape,
-                            fading_from, fade)
+        for performer, placed in zip(self.performers, window.placed):
+            dx, dy = performer.presence.offset(now)
+            topleft = (placed.home[0] + dx + round(performer.turn), placed.home[1] + dy)
+            if performer is self.performers[0]:
+                self.topleft = topleft
+            emotion, fading_from, fade = performer.presence.crossfade(now)
+            placed.sprites.draw(window.screen, topleft, emotion, performer.presence.eyes_closed(now),
+                                performer.mouth.shape, fading_from, fade)
         window.overlays.draw(window.screen, self.captions, self.toasts, self.input_box,
                              HELP_LINES if self.help_visible else None)
         self.snapshots.take(window.screen, self.stats.frames == 0, self.mouth.shape, self.expression.emotion,
@@ -256,44 +299,87 @@ class Runtime:
 
     def _on_speech_event(self, event: SpeechEvent, now: float) -> None:
         self.lifecycle.report(event)
+        if isinstance(event, SentenceStarted) and len(self.performers) > 1:
+            member = self.performer(event.character).member
+            self.captions.speaking_now(member.name, member.colour or self.config.overlays.text_colour)
         show_in_captions(self.captions, event)
         if isinstance(event, SentenceStarted):
-            self.presence.sentence_started(now)
-            log.info("speaking (%s, %s, %.2f s%s): %r", event.emotion, "audible" if event.audible else "silent",
-                     event.duration_s, f", peak {event.peak_dbfs} dBFS" if event.peak_dbfs is not None else "",
-                     event.text)
-            self.expression.speaking(event.emotion)
+            speaker = self.speaker = self._last_speaker = self.performer(event.character)
+            speaker.presence.sentence_started(now)
+            who = f"{speaker.name}, voice {speaker.member.voice or 'default'}, " if len(self.performers) > 1 else ""
+            log.info("speaking (%s%s, %s, %.2f s%s): %r", who, event.emotion,
+                     "audible" if event.audible else "silent", event.duration_s,
+                     f", peak {event.peak_dbfs} dBFS" if event.peak_dbfs is not None else "", event.text)
+            speaker.expression.speaking(event.emotion)
         elif isinstance(event, VoiceProblem):
             self.toasts.push(event.text, "warning", now)
         elif isinstance(event, SentenceFinished):
+            self.speaker = None
             log.debug("finished speaking: %r", event.text)
         elif isinstance(event, MessageDone):
             log.debug("message from link #%d done", event.message.connection)
 
+    def _x(self, performer: Performer) -> int:
+        placed = self.window.placed
+        index = self.performers.index(performer)
+        return placed[index].home[0] if index < len(placed) else 0
+
     def _animate(self, now: float, dt: float) -> None:
-        before = (self.mouth.shape, self.expression.emotion)
+        before = [(p.mouth.shape, p.expression.emotion) for p in self.performers]
         # A frame stays on screen for one frame period from the flip: show the
         # sound of the middle of that period, not of its first instant.
         lead = 0.5 / self.config.window.fps
         clock = self.speech.clock
-        self.mouth.update(clock.level(lead), dt, clock.viseme(lead))
+        speaker = self.speaker
+        for performer in self.performers:
+            if performer is speaker or (speaker is None and performer is self._last_speaker):
+                # Only the speaker's mouth follows the sound; the one who spoke last closes hers with it.
+                performer.mouth.update(clock.level(lead), dt, clock.viseme(lead))
+                performer.listen(0, dt)
+            else:
+                performer.mouth.update(0.0, dt, None)
+                toward = 0 if speaker is None else (1 if self._x(speaker) > self._x(performer) else -1)
+                performer.listen(toward, dt)
         clip = clock.clip
         if self.config.overlays.karaoke and clip is not None and self.captions.subtitle_sentences:
             sentence = self.captions.subtitle_sentences[-1]
             self.captions.reveal(clip.revealed(clock.position() + lead, len(sentence)))
         else:
             self.captions.reveal(None)
-        self.presence.set_emotion(self.expression.update(now, self.speech.busy), now)
+        for performer in self.performers:
+            busy = self.speech.busy and performer is self._last_speaker
+            performer.presence.set_emotion(performer.expression.update(now, busy), now)
         self.toasts.expire(now)
-        after = (self.mouth.shape, self.expression.emotion)
-        if after[0] != before[0]:
-            log.debug("mouth %s", after[0])
-        if after[1] != before[1]:
-            log.info("expression %s", after[1])
+        several = len(self.performers) > 1
+        for performer, (mouth, emotion) in zip(self.performers, before):
+            who = f"{performer.name} " if several else ""
+            if performer.mouth.shape != mouth:
+                log.debug("%smouth %s", who, performer.mouth.shape)
+            if performer.expression.emotion != emotion:
+                log.info("%sexpression %s", who, performer.expression.emotion)
         if self.captions.text_version != self._captions_logged:
             self._captions_logged = self.captions.text_version
             if self.captions.subtitle:
                 log.info("subtitle: %r", self.captions.subtitle)
+
+
+def _voices_of(config: Config) -> SynthesizerFactory:
+    """The voice factory: the one voice, or on a duo stage one per character (her ``voice``)."""
+    voice, cast = config.voice, config.cast
+    if len(cast) == 1:
+        return lambda: make_synthesizer(voice)
+    def voices() -> CastVoices:
+        made: dict[str, Synthesizer] = {}
+        for member in cast:
+            try:
+                made[member.name] = make_synthesizer(dataclasses.replace(voice, voice_id=member.voice or voice.voice_id))
+            except Exception as err:  # her voice is wrong: she speaks with the default one rather than not at all
+                if member is cast[0]:
+                    raise
+                log.warning("%s's voice %r is unavailable (%s): she speaks with %s's", member.name, member.voice,
+                            err, cast[0].name)
+        return CastVoices(made, cast[0].name)
+    return voices
 
 
 def _silent_synthesizer() -> Synthesizer:

@@ -28,8 +28,8 @@ class Addressing:
 
     def resolve(self, message: ChatMessage, room: str | None = None) -> ChatMessage:
         """``message`` with its speaker's name; raises ProtocolError(unknown_character)."""
-        if not self.several:
-            return message
+        if not self.several:  # one character: every line is hers, whatever it says
+            return dataclasses.replace(message, character=None) if message.character else message
         wanted = message.character or room
         if wanted is None:
             return dataclasses.replace(message, character=self.default)

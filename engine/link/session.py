@@ -101,7 +101,8 @@ class LinkSession:
             for warning in parsed.warnings:
                 self._send(self._replies.warning(warning))
         if message.lifecycle_id is not None:
-            self._send(self._replies.lifecycle("character.message.received", message.lifecycle_id))
+            self._send(self._replies.lifecycle("character.message.received", message.lifecycle_id,
+                                               **({"character": message.character} if message.character else {})))
         self._inbox.put(Received(self.conn_id, message))
 
     def _ack(self, parsed: Parsed) -> None:

@@ -28,6 +28,16 @@ class Captions:
         self.version = 0  # bumped on every change, so renderers can cache
         self.text_version = 0  # bumped when the text itself changes, not the karaoke reveal
         self.revealed: int | None = None  # karaoke: characters of the last sentence shown so far
+        self.speaker: str | None = None  # on a duo stage: who speaks the subtitle, named above it
+        self.speaker_colour: tuple[int, int, int] = (255, 255, 255)
+
+    def speaking_now(self, name: str | None, colour: tuple[int, int, int]) -> None:
+        """``name`` speaks the next sentence: another speaker starts a subtitle of her own."""
+        if name != self.speaker:
+            if self.speaker is not None and self.subtitle_sentences:
+                self.new_block()
+            self.speaker, self.speaker_colour = name, colour
+            self.version += 1
 
     @property
     def subtitle(self) -> str:

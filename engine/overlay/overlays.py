@@ -51,6 +51,7 @@ class Overlays:
         self._caption_version = -1
         self._toast_version = -1
         self._subtitle: pygame.Surface | None = None
+        self._speaker: pygame.Surface | None = None  # the speaker's name over the subtitle (a duo stage)
         self._question: pygame.Surface | None = None
         self._panel: pygame.Surface | None = None
         self._toasts: list[pygame.Surface] = []
@@ -85,6 +86,9 @@ class Overlays:
             if not top:
                 edge -= self._subtitle.get_height()
             target.blit(self._subtitle, ((width - self._subtitle.get_width()) // 2, edge))
+            if self._speaker is not None:
+                tag_y = edge + self._subtitle.get_height() if top else edge - self._speaker.get_height()
+                target.blit(self._speaker, ((width - self._subtitle.get_width()) // 2 + 8, tag_y))
             edge = edge + self._subtitle.get_height() + 8 if top else edge
         if self._question is not None:
             question_y = edge if top else edge - self._question.get_height() - 8
@@ -119,6 +123,10 @@ class Overlays:
     def _render_captions(self, captions: Captions) -> None:
         self._caption_version = captions.version
         self._subtitle = self.subtitle_box.render(captions.subtitle, captions.shown_length)
+        self._speaker = None
+        if captions.speaker and captions.subtitle:
+            self._speaker = outlined(self.small_font, captions.speaker, captions.speaker_colour,
+                                     max(1, self.style.outline_px), self.style.outline_colour)
         box_width = self._subtitle_width()
         self._question = None
         if captions.question:

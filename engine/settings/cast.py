@@ -83,7 +83,7 @@ def duo(kotone: str = "default", hibiki: str = "hibiki") -> tuple[CastMember, ..
     """``--duo``: Kotone on the left facing right, Hibiki on the right facing her."""
     return (CastMember("Kotone", kotone, "bottom-left", (80, 0), 0.9, "right", "en-us+f3", (255, 170, 200),
                        default=True),
-            CastMember("Hibiki", hibiki, "bottom-right", (80, 0), 0.9, "left", "en-gb+f4", (140, 200, 255)))
+            CastMember("Hibiki", hibiki, "bottom-right", (-80, 0), 0.9, "left", "en-gb-x-rp+f4", (140, 200, 255)))
 
 
 def aliases(cast: tuple[CastMember, ...]) -> dict[str, str]:

@@ -83,7 +83,6 @@ class StageConfig:
     margin: tuple[int, int] = setting((0, 0), int_pair(0, 16384, "[x, y]"))
     # Several characters on one stage (engine/settings/cast.py); empty: the one ``character`` above.
     characters: tuple[CastMember, ...] = setting((), characters_check)
-    overlap: bool = setting(False, boolean())  # different characters may talk at once
 
 
 @dataclass(frozen=True)
@@ -170,8 +169,6 @@ def with_overrides(config: Config, **flags: Any) -> Config:
         stage = dataclasses.replace(stage, characters=())  # --character: that one character alone
     if flags.get("duo"):
         stage = dataclasses.replace(stage, characters=duo())
-    if flags.get("overlap"):
-        stage = dataclasses.replace(stage, overlap=True)
     return dataclasses.replace(
         config,
         link=dataclasses.replace(config.link, **link_changes),

@@ -69,7 +69,6 @@ def test_duo_flag_puts_kotone_and_hibiki_on_stage_and_character_picks_one():
     assert duo.cast[0].voice != duo.cast[1].voice and duo.cast[0].facing != duo.cast[1].facing
     single = with_overrides(duo, character="hibiki")
     assert [m.folder for m in single.cast] == ["hibiki"]
-    assert with_overrides(Config(), overlap=True).stage.overlap
 
 
 def frame(**fields) -> str:
@@ -112,5 +111,5 @@ def test_an_unknown_character_is_a_coded_error_and_a_room_speaks_as_its_characte
 def test_on_a_single_character_stage_the_field_is_not_checked():
     single = Addressing(aliases(Config().cast), "default")
     message = parse_frame(frame(text="hi", role="assistant", character="nobody")).message
-    assert single.resolve(message) is message
+    assert single.resolve(message).character is None
     assert single.room("/ws/nobody", "/ws") is False
