@@ -45,6 +45,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--duo", action="store_true", help="two characters on the stage: Kotone and Hibiki")
     parser.add_argument("--host", help="address to listen on (default from config: 127.0.0.1)")
     parser.add_argument("--port", type=int, help="port to listen on (0: any free port)")
+    parser.add_argument("--api-port", type=int, help="port of the HTTP API (default from config: 3000; "
+                                                      "0: any free port)")
     screen = parser.add_mutually_exclusive_group()
     screen.add_argument("--fullscreen", dest="fullscreen", action="store_true", default=None)
     screen.add_argument("--windowed", dest="fullscreen", action="store_false")
@@ -101,14 +103,16 @@ def main(argv: list[str] | None = None) -> int:
     from engine.app.window import DisplayUnavailable
     from engine.app.cast import load_cast
     from engine.settings.cast import aliases
-    from engine.link.security import check_exposure
+    from engine.link.http_server import ApiBindError
+    from engine.link.security import check_api_exposure, check_exposure
     from engine.settings.config import load_config, with_overrides
-    from engine.vocabulary import EMOTIONS
     from engine.settings.validate import ConfigError, Invalid, integer, text
+    from engine.vocabulary import EMOTIONS
 
     try:
         config = load_config(args.config)
         for flag, check, value in (("--port", integer(0, 65535), args.port),
+                                   ("--api-port", integer(0, 65535), args.api_port),
                                    ("--character", text(pattern=r"[A-Za-z0-9_-]+", meaning="a character folder name"),
                                     args.character),
                                    *(("--emotion", text(EMOTIONS), emotion.lower())
@@ -122,9 +126,11 @@ def main(argv: list[str] | None = None) -> int:
         def reapply(loaded):  # the command line wins over the file, at start and on every reload
             return with_overrides(loaded, host=args.host, port=args.port, fullscreen=args.fullscreen,
                                   character=args.character, duo=args.duo,
-                                  token=os.environ.get("KUCHIPAKU_TOKEN") or None)
+                                  token=os.environ.get("KUCHIPAKU_TOKEN") or None,
+                                  api_port=args.api_port, api_key=os.environ.get("AITUBERKIT_API_KEY") or None)
         config = reapply(config)
         check_exposure(config.link)
+        check_api_exposure(config.http_api)
         specs = load_cast(config, HERE / "characters")
         character, *_ = specs.values()
         others = {name: spec for name, spec in list(specs.items())[1:]}
@@ -151,6 +157,9 @@ def main(argv: list[str] | None = None) -> int:
     except DisplayUnavailable as err:
         print(f"kuchipaku: no display ({err}); to run without a screen, set SDL_VIDEODRIVER=dummy", file=sys.stderr)
         return 3
+    except ApiBindError as err:
+        print(f"kuchipaku: {err}", file=sys.stderr)
+        return 4
     except OSError as err:
         print(f"kuchipaku: cannot listen on {config.link.host}:{config.link.port}: {err.strerror or err}",
               file=sys.stderr)

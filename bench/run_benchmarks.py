@@ -134,7 +134,7 @@ def part_latency() -> dict:
     import engine.speech.playback as playback
     from engine.app.loop import run
     from engine.app.runtime import build
-    from engine.settings.config import Config, LinkConfig
+    from engine.settings.config import Config, HttpApiConfig, LinkConfig
     from engine.stage.character import load_character_spec
 
     arrived: list[float] = []
@@ -153,7 +153,7 @@ def part_latency() -> dict:
 
     link_session.LinkSession.on_text = on_text
     playback.AudioOutput.play = play
-    app = build(dataclasses.replace(Config(), link=LinkConfig(port=0)),
+    app = build(dataclasses.replace(Config(), link=LinkConfig(port=0), http_api=HttpApiConfig(port=0)),
                 load_character_spec(ROOT / "characters" / "default"))
     results: dict = {}
 
@@ -265,7 +265,8 @@ def part_ingest() -> dict:
     a bare websockets server that only parses the JSON and answers."""
     config = write_config("link: {queue_limit: 100000, rate_per_s: 100000, rate_burst: 100000,\n"
                           "       max_connections: 200, tts_complete: false}\nvoice: {engine: silent}\n")
-    ours_rate = flood_server(lambda port: [sys.executable, str(ROOT / "main.py"), "--port", str(port), "--config",
+    ours_rate = flood_server(lambda port: [sys.executable, str(ROOT / "main.py"), "--port", str(port), "--api-port", "0",
+                                           "--config",
                                            str(config), "--quiet"], "character.message.received")
     bare_rate = flood_server(lambda port: [sys.executable, __file__, "--bare-server", str(port)], "ack")
     return {"ingest_msgs_per_s": ours_rate, "ingest_baseline_msgs_per_s": bare_rate}
@@ -344,7 +345,8 @@ def part_startup() -> dict:
     for _ in range(5):
         port = free_port()
         started = time.perf_counter()
-        process = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "--port", str(port), "--config",
+        process = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "--port", str(port), "--api-port", "0",
+                                    "--config",
                                     str(config), "--quiet"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                    stderr=subprocess.DEVNULL)
         try:
@@ -359,8 +361,19 @@ def part_startup() -> dict:
     return {"startup_s": statistics.median(startups), "rss_mb": statistics.median(rss)}
 
 
+def part_http_latency() -> dict:
+    from bench.http_bench import part_http_latency as measure  # the HTTP API's parts live there
+    return measure()
+
+
+def part_http_ingest() -> dict:
+    from bench.http_bench import part_http_ingest as measure
+    return measure()
+
+
 PARTS = {"frames": part_frames, "synth_floor": part_synth_floor, "latency": part_latency,
-         "lipsync": part_lipsync, "ingest": part_ingest, "startup": part_startup}
+         "lipsync": part_lipsync, "ingest": part_ingest, "startup": part_startup,
+         "http_latency": part_http_latency, "http_ingest": part_http_ingest}
 
 TARGETS = [
     ("frame_ms_p99", lambda r: r["frame_ms_p99"] <= 1.5 * r["floor_frame_ms_p99"], "≤ 1.5 × floor_frame_ms_p99"),
@@ -373,11 +386,19 @@ TARGETS = [
     ("ingest_msgs_per_s", lambda r: r["ingest_msgs_per_s"] >= 5000 and
      r["ingest_msgs_per_s"] >= 0.5 * r["ingest_baseline_msgs_per_s"], "≥ 5000 and ≥ 0.5 × baseline"),
     ("rss_mb", lambda r: r["rss_mb"] <= 120, "≤ 120"),
+    ("http_latency_first_audio_ms_p95",
+     lambda r: r["http_latency_first_audio_ms_p95"] <= r["ws_latency_first_audio_ms_p95"] + 5,
+     "≤ ws_latency_first_audio_ms_p95 + 5"),
+    ("http_ingest_lost", lambda r: r["http_ingest_lost"] == 0, "0"),
+    ("http_ingest_frame_ms_p99", lambda r: r["http_ingest_frame_ms_p99"] <= 1.5 * r["http_ingest_floor_frame_ms_p99"],
+     "≤ 1.5 × its floor"),
     ("startup_s", lambda r: r["startup_s"] <= 1.0, "≤ 1.0"),
 ]
 FLOORS = {"frame_ms_p50": "floor_frame_ms_p50", "frame_ms_p99": "floor_frame_ms_p99",
           "latency_first_audio_ms_p50": "synth_floor_ms_p50", "latency_first_audio_ms_p95": "synth_floor_ms_p95",
-          "ingest_msgs_per_s": "ingest_baseline_msgs_per_s"}
+          "ingest_msgs_per_s": "ingest_baseline_msgs_per_s",
+          "http_latency_first_audio_ms_p95": "ws_latency_first_audio_ms_p95",
+          "http_ingest_frame_ms_p99": "http_ingest_floor_frame_ms_p99"}
 
 
 def table(results: dict) -> str:

@@ -31,7 +31,8 @@ class Program:
         full_env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": audio_driver,
                     "SDL_DISKAUDIOFILE": str(self.audio_path), "PYTHONUNBUFFERED": "1", **(env or {})}
         self._log = self.log_path.open("wb")
-        self.process = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "--port", "0", *args],
+        self.process = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "--port", "0",
+                                         "--api-port", "0", *args],
                                         cwd=str(tmp_path), env=full_env, stdin=subprocess.DEVNULL,
                                         stdout=self._log, stderr=subprocess.STDOUT)
         self.port = int(self.wait_for_log(r"listening on ws://127\.0\.0\.1:(\d+)/ws").group(1))
@@ -39,6 +40,11 @@ class Program:
     @property
     def url(self) -> str:
         return f"ws://127.0.0.1:{self.port}/ws"
+
+    @property
+    def api_url(self) -> str:
+        """The HTTP API's base, http://127.0.0.1:PORT/api/v1 (it starts right after the link)."""
+        return self.wait_for_log(r"api listening on (http://127\.0\.0\.1:\d+/api/v1)").group(1)
 
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")

@@ -17,12 +17,12 @@ from conftest import ROOT, run_app, wait_for
 from engine.app.loop import run
 from engine.app.runtime import Line, Runtime, build
 from engine.stage.character import load_character_spec
-from engine.settings.config import Config, LinkConfig
+from engine.settings.config import Config, HttpApiConfig, LinkConfig
 
 
 def test_closing_the_window_stops_cleanly_and_leaves_no_thread():
     before = set(threading.enumerate())
-    config = dataclasses.replace(Config(), link=LinkConfig(port=0))
+    config = dataclasses.replace(Config(), link=LinkConfig(port=0), http_api=HttpApiConfig(port=0))
     app = build(config, load_character_spec(ROOT / "characters" / "default"), say=[Line("Hello there.", "happy")])
     handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
     outcome: dict = {}
@@ -81,7 +81,7 @@ def test_silent_voice_engine_mimes_from_the_text(program, tmp_path):
 def test_no_display_says_so_in_one_line():
     env = {k: v for k, v in os.environ.items() if k != "DISPLAY"}
     env.update(SDL_VIDEODRIVER="x11", SDL_AUDIODRIVER="dummy")
-    done = subprocess.run([sys.executable, str(ROOT / "main.py"), "--port", "0"], env=env, capture_output=True,
+    done = subprocess.run([sys.executable, str(ROOT / "main.py"), "--port", "0", "--api-port", "0"], env=env, capture_output=True,
                           text=True, timeout=30, stdin=subprocess.DEVNULL)
     assert done.returncode == 3
     lines = [line for line in done.stderr.splitlines() if line.startswith("kuchipaku:")]
@@ -90,7 +90,8 @@ def test_no_display_says_so_in_one_line():
 
 def test_port_in_use_is_one_clear_line(program):
     first = program()
-    done = subprocess.run([sys.executable, str(ROOT / "main.py"), "--port", str(first.port)], capture_output=True,
+    done = subprocess.run([sys.executable, str(ROOT / "main.py"), "--port", str(first.port),
+                           "--api-port", "0"], capture_output=True,
                           text=True, timeout=30, stdin=subprocess.DEVNULL)
     assert done.returncode == 4
     assert f"kuchipaku: cannot listen on 127.0.0.1:{first.port}:" in done.stderr
@@ -102,7 +103,8 @@ def test_input_box_sends_a_typed_line_to_the_server_in_client_mode():
 
     port = free_port()
     server = FakeServer(port)
-    config = dataclasses.replace(Config(), link=LinkConfig(mode="client", url=f"ws://127.0.0.1:{port}/ws"))
+    config = dataclasses.replace(Config(), link=LinkConfig(mode="client", url=f"ws://127.0.0.1:{port}/ws"),
+                                 http_api=HttpApiConfig(port=0))
     app = build(config, load_character_spec(ROOT / "characters" / "default"))
     received: dict = {}
 

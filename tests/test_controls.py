@@ -11,7 +11,7 @@ import pygame
 from conftest import ROOT, run_app, wait_for
 from engine.app.runtime import Runtime, build
 from engine.stage.character import load_character_spec
-from engine.settings.config import Config, LinkConfig, load_config
+from engine.settings.config import Config, HttpApiConfig, LinkConfig, load_config
 
 
 def press(key: int) -> None:
@@ -19,7 +19,7 @@ def press(key: int) -> None:
 
 
 def test_hotkeys():
-    config = dataclasses.replace(Config(), link=LinkConfig(port=0))
+    config = dataclasses.replace(Config(), link=LinkConfig(port=0), http_api=HttpApiConfig(port=0))
     app = build(config, load_character_spec(ROOT / "characters" / "default"))
     seen: dict = {}
 
@@ -68,9 +68,9 @@ def test_hot_reload_applies_good_edits_and_keeps_the_old_on_broken_ones(tmp_path
     shutil.copytree(ROOT / "characters" / "default", characters / "default")
     config_path = tmp_path / "config.yaml"
     config_path.write_text("overlays: {size: 30}\n", encoding="utf-8")
-    config = dataclasses.replace(load_config(config_path), link=LinkConfig(port=0))
+    config = dataclasses.replace(load_config(config_path), link=LinkConfig(port=0), http_api=HttpApiConfig(port=0))
     app = build(config, load_character_spec(characters / "default"), config_path=config_path,
-              reapply=lambda c: dataclasses.replace(c, link=LinkConfig(port=0)))
+              reapply=lambda c: dataclasses.replace(c, link=LinkConfig(port=0), http_api=HttpApiConfig(port=0)))
 
     def edit(path, text: str) -> None:
         path.write_text(text, encoding="utf-8")

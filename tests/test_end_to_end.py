@@ -114,7 +114,7 @@ def test_seed_sample_reaches_the_default_address(program):
     with socket.socket() as probe:
         if probe.connect_ex(("127.0.0.1", 8000)) == 0:
             pytest.skip("port 8000 is in use on this machine")
-    app_process = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "-v"], stdin=subprocess.DEVNULL,
+    app_process = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "-v", "--api-port", "0"], stdin=subprocess.DEVNULL,
                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         lines = Lines(app_process.stdout)

@@ -18,7 +18,7 @@ from websockets.sync.client import connect
 from conftest import ROOT, run_app, wait_for
 from engine.app.runtime import Devices, Runtime, build
 from engine.stage.character import load_character_spec
-from engine.settings.config import Config, LinkConfig
+from engine.settings.config import Config, HttpApiConfig, LinkConfig
 from engine.speech.worker import EspeakSynthesizer, SynthesisError
 
 
@@ -41,7 +41,7 @@ class FaultyVoice:
 
 
 def run_app_with(voice_factory, drive) -> Runtime:
-    config = dataclasses.replace(Config(), link=LinkConfig(port=0))
+    config = dataclasses.replace(Config(), link=LinkConfig(port=0), http_api=HttpApiConfig(port=0))
     app = build(config, load_character_spec(ROOT / "characters" / "default"), devices=Devices(make_synthesizer=voice_factory))
     return run_app(app, drive)
 

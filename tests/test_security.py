@@ -162,7 +162,8 @@ def test_listening_beyond_loopback_needs_a_token(tmp_path):
 
 def test_listening_beyond_loopback_with_a_token():
     env = {**os.environ, "KUCHIPAKU_TOKEN": "a-long-enough-token"}
-    process = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "--host", "0.0.0.0", "--port", "0"],
+    process = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "--host", "0.0.0.0", "--port", "0",
+                                "--api-port", "0"],
                                env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                text=True)
     try:

@@ -82,7 +82,7 @@ def test_hibiki_goes_live(tmp_path):
     """As a streamer would: ``--character hibiki`` puts her, not Kotone, on the stage."""
     snapshots = tmp_path / "snap"
     log = (tmp_path / "live.log").open("wb")
-    live = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "--port", "0", "--character", "hibiki", "--say",
+    live = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "--port", "0", "--api-port", "0", "--character", "hibiki", "--say",
                              "Hello, I am Hibiki.", "--snapshot-dir", str(snapshots)],
                             cwd=str(tmp_path), stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
     try:

@@ -11,7 +11,7 @@ import pytest
 from conftest import ROOT, run_app, wait_for
 from engine.speech.clip import clip_from_samples
 from engine.overlay.captions import Captions
-from engine.settings.config import Config, LinkConfig, OverlayConfig
+from engine.settings.config import Config, HttpApiConfig, LinkConfig, OverlayConfig
 from engine.overlay.fonts import load_font
 from engine.overlay.overlays import Overlays
 
@@ -82,7 +82,7 @@ def test_styles_and_older_lines_scrolling_off(display):
 
 @pytest.mark.parametrize("mode", ["window", "hidden"])
 def test_subtitles_in_their_own_window_or_hidden(mode):
-    config = dataclasses.replace(Config(), link=LinkConfig(port=0),
+    config = dataclasses.replace(Config(), link=LinkConfig(port=0), http_api=HttpApiConfig(port=0),
                                  overlays=OverlayConfig(subtitles=mode, subtitle_window_size=(800, 160)))
     from engine.app.runtime import Line, build
     from engine.stage.character import load_character_spec

@@ -206,7 +206,8 @@ def program_client(program, config):
             self.audio_path = tmp_path / "audio.raw"
             env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
             self._log = self.log_path.open("wb")
-            self.process = subprocess.Popen([sys.executable, str(ROOT / "main.py"), *args], cwd=str(tmp_path),
+            self.process = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "--api-port", "0", *args],
+                                            cwd=str(tmp_path),
                                             env=env, stdin=subprocess.DEVNULL, stdout=self._log,
                                             stderr=subprocess.STDOUT)
             self.port = 0

@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from engine.app.api_events import ApiEvents
 from engine.app.cast import Performer, make_performers
 from engine.app.hotkeys import HELP_LINES
 from engine.app.lifecycle import LifecycleReporter
@@ -32,7 +33,10 @@ from engine.app.speech_view import show_in_captions
 from engine.app.window import Snapshots, StageWindow
 from engine.link.addressing import Addressing
 from engine.link.client import LinkClient
-from engine.link.inbox import Backlog, Command, LinkNotice, Received, WakingQueue
+from engine.link.http_api import API_CONNECTION
+from engine.link.http_events import EventHub
+from engine.link.http_server import HttpApiServer
+from engine.link.inbox import Backlog, Command, LinkNotice, Received, Stop, WakingQueue
 from engine.link.protocol import Cancel
 from engine.link.replies import Replies
 from engine.link.server import LinkServer
@@ -55,6 +59,10 @@ from engine.stage.presence import Presence
 log = logging.getLogger("kuchipaku")
 
 WARM_UP_FRAMES = 30  # the first frames load fonts and warm caches; not counted as stalls
+# Messages taken from the inbox per call: cutting a spoken message into
+# sentences costs ~0.1 ms, so a flood (50 HTTP clients) is taken in batches,
+# between frames as much as in them, instead of all at once in one frame.
+ACCEPT_BATCH = 16
 
 
 @dataclass(frozen=True)
@@ -126,12 +134,23 @@ def build(config: Config, character: CharacterSpec, *, say: list[Line] | None = 
         link = (LinkServer(config.link, inbox, backlog, replies, addressing=addressing) if config.link.mode != "client"
                 else LinkClient(config.link, inbox, backlog, replies))
     send = link.send if link is not None else (lambda connection, frame: None)
+    api = api_events = None
+    if devices.link and config.http_api.enabled:  # AITuberKit's HTTP API, into the same inbox and backlog
+        hub = EventHub(config.http_api.max_event_streams)
+        # The stage's characters: on a duo stage, speak's receiverId picks who says it.
+        receivers = tuple(member.name for member in cast) if len(cast) > 1 else (character.name or config.character,)
+        receiver = receivers[0]
+        user_line = link.send_user_chat if isinstance(link, LinkClient) else None
+        api = HttpApiServer(config.http_api, inbox, backlog, hub, receivers, config.link.max_text_length,
+                            client_mode=config.link.mode == "client", send_user_line=user_line,
+                            max_image_bytes=config.link.max_image_bytes)
+        api_events = ApiEvents(hub, receiver, voice.engine, lambda: backlog.taken)
     return Runtime(config, character, say or [], devices.now, wake, inbox, speech, captions, link,
                    LifecycleReporter(send, replies, config.link.sends_tts_complete,
                                      getattr(link, "lifecycle_details", None)), toasts,
                    make_performers(config, specs, devices.rng), addressing,
                    Reloader(config_path, character), reapply, Snapshots(snapshot_dir),
-                   {name: spec for name, spec in specs.items() if name != cast[0].name})
+                   {name: spec for name, spec in specs.items() if name != cast[0].name}, api, api_events)
 
 
 class Runtime:
@@ -142,7 +161,8 @@ class Runtime:
                  link: LinkServer | LinkClient | None,
                  lifecycle: LifecycleReporter, toasts: ToastBoard, performers: list[Performer],
                  addressing: Addressing, reloader: Reloader, reapply: Callable[[Config], Config],
-                 snapshots: Snapshots, others: dict[str, CharacterSpec]) -> None:
+                 snapshots: Snapshots, others: dict[str, CharacterSpec], api: HttpApiServer | None = None,
+                 api_events: ApiEvents | None = None) -> None:
         self.config = config
         self.character = character
         self.say = say
@@ -161,6 +181,8 @@ class Runtime:
         self.reloader = reloader
         self.reapply = reapply
         self.snapshots = snapshots
+        self.api = api
+        self.api_events = api_events
         self.window = StageWindow(config, character, others)
         self.window.on_layout = self._after_layout
         self.input_box = InputBox()
@@ -198,6 +220,8 @@ class Runtime:
         self.speech.start()
         if self.link is not None:
             self.link.start()
+        if self.api is not None:
+            self.api.start()
         problem = self.speech.audio.problem
         if problem and self.config.voice.engine != "silent":
             self.toast(f"Speaking silently: {problem}", "warning")
@@ -205,6 +229,8 @@ class Runtime:
             self.speak(line)
 
     def shutdown(self) -> None:
+        if self.api is not None:
+            self.api.stop()
         if self.link is not None:
             self.link.stop()
         self.speech.stop()
@@ -225,6 +251,19 @@ class Runtime:
             performer.mouth.reset()
         self.speaker = None
         log.info("cancelled %s", f"request {request_id!r}" if request_id else "all speech")
+
+    def stop_speech(self, stop: Stop) -> None:
+        """The HTTP API's stop (mode speech, queue or all); toward a v2 server
+        in client mode, also control.cancel."""
+        now = self.now()
+        for event in self.speech.stop_speech(stop.mode):
+            self._on_speech_event(event, now)
+        if self.api_events is not None:
+            self.api_events.cancelled(self.speech.busy)
+        self.mouth.reset()
+        if isinstance(self.link, LinkClient) and stop.mode != "queue":
+            self.link.cancel_remote()
+        log.info("stopped (%s%s)", stop.mode, f", {stop.reason!r}" if stop.reason else "")
 
     def toast(self, text: str, level: str = "info") -> None:
         self.toasts.push(text, level, self.now())
@@ -276,13 +315,18 @@ class Runtime:
         self.captions.version += 1  # re-render captions for the new size
 
     def _drain_inbox(self, now: float) -> None:
+        accepted = 0
         while True:
+            if accepted >= ACCEPT_BATCH:  # a flood: the rest in the idle time before the next frame
+                self.wake.set()
+                return
             try:
                 item = self.inbox.get_nowait()
             except queue.Empty:
                 return
             if isinstance(item, Received):
                 self.speech.accept(item, now)
+                accepted += 1
             elif isinstance(item, Command):
                 self._on_command(item)
             elif isinstance(item, LinkNotice):
@@ -290,7 +334,9 @@ class Runtime:
 
     def _on_command(self, command: Command) -> None:
         event = command.event
-        if isinstance(event, Cancel):
+        if isinstance(event, Stop):
+            self.stop_speech(event)
+        elif isinstance(event, Cancel):
             self.cancel(event.request_id)
         else:
             # For the streamer, not the viewers: the log and a toast, never the subtitle.
@@ -298,7 +344,11 @@ class Runtime:
             self.toast("The bot reported an error", "error")
 
     def _on_speech_event(self, event: SpeechEvent, now: float) -> None:
-        self.lifecycle.report(event)
+        message = getattr(event, "message", None)
+        if message is None or message.connection != API_CONNECTION:  # HTTP callers follow the event feed
+            self.lifecycle.report(event)
+        if self.api_events is not None:
+            self.api_events.report(event, self.speech.busy)
         if isinstance(event, SentenceStarted) and len(self.performers) > 1:
             member = self.performer(event.character).member
             self.captions.speaking_now(member.name, member.colour or self.config.overlays.text_colour)

@@ -17,11 +17,20 @@ class Received:
 
 
 @dataclass(frozen=True)
+class Stop:
+    """The HTTP API's stop (AITuberKit's modes): ``speech`` the message speaking
+    now, ``queue`` everything waiting, ``all`` both."""
+
+    mode: str
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
 class Command:
-    """A control event from a bot: control.cancel or chat.error."""
+    """A control event from a bot: control.cancel, chat.error, or an HTTP stop."""
 
     connection: int
-    event: Cancel | ChatError
+    event: Cancel | ChatError | Stop
 
 
 @dataclass(frozen=True)

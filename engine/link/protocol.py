@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from engine.link.bot_audio import DEFAULT_MAX_AUDIO_S, AudioProblem, BotAudio, decode_audio
 from engine.link.image import BadImage, check_image
 from engine.vocabulary import EMOTIONS, Role
 
@@ -35,16 +36,19 @@ class ErrorCode(enum.StrEnum):
     UNAUTHORIZED = "unauthorized"
     UNKNOWN_TYPE = "unknown_type"
     UNKNOWN_CHARACTER = "unknown_character"
+    BAD_AUDIO = "bad_audio"
 
 
 class ProtocolError(Exception):
-    """A frame we refuse, with the code and message sent back to the bot."""
+    """A frame we refuse, with the code and message sent back to the bot.
+    ``too_large``: refused for its size (the HTTP API answers 413)."""
 
     def __init__(self, code: ErrorCode, message: str, event_id: str | None = None,
-                 event_type: str | None = None) -> None:
+                 event_type: str | None = None, too_large: bool = False) -> None:
         super().__init__(f"{code}: {message}")
         self.code = code
         self.message = message
+        self.too_large = too_large
         self.event_id = event_id      # a v2 event's id: answered by an error ack
         self.event_type = event_type
 
@@ -79,6 +83,12 @@ class ChatMessage:
     image: str | None = None       # an http(s) URL or data: URI, checked by engine.link.image
     cancelled: bool = False        # v2 chat.done with payload.cancelled: the end of a cancelled answer
     character: str | None = None   # who speaks it, as the sender named her (v1 "character", v2 payload.character)
+    # Extensions shared with the HTTP API: the bot's own voice (played instead
+    # of synthesising ``text``), "high" priority (head of the queue) and
+    # interrupt (everything queued and speaking is cancelled first).
+    audio: BotAudio | None = None
+    priority: bool = False
+    interrupt: bool = False
 
     @property
     def spoken(self) -> bool:
@@ -181,6 +191,11 @@ def _loads(frame: str) -> Any:
         raise ProtocolError(ErrorCode.INVALID_JSON, f"frame is not valid JSON: {err}"[:200]) from None
 
 
+def parse_json(text: str) -> Any:
+    """JSON as the link reads it (no NaN, bounded nesting); raises ProtocolError (invalid_json)."""
+    return _loads(text)
+
+
 def _check_text_field(obj: dict[str, Any], field: str, max_length: int) -> str:
     value = obj[field]
     if not isinstance(value, str):
@@ -248,7 +263,7 @@ def parse_frame(frame: str, max_text_length: int = DEFAULT_MAX_TEXT_LENGTH,
 def _chat_message(fields: dict[str, Any], kind: str | None, max_text_length: int, max_image_bytes: int, *,
                   message_id: str | None,
                   request_id: str | None, version: str, event_id: str | None = None,
-                  event_type: str | None = None) -> Parsed:
+                  event_type: str | None = None, max_audio_s: float = DEFAULT_MAX_AUDIO_S) -> Parsed:
     """The fields shared by v1 messages and v2 chat payloads."""
     text = _check_text_field(fields, "text", max_text_length) if "text" in fields else ""
     role = _check_text_field(fields, "role", 100).strip() if "role" in fields else "assistant"
@@ -283,11 +298,33 @@ def _chat_message(fields: dict[str, Any], kind: str | None, max_text_length: int
         character = _check_text_field(fields, "character", 100).strip() or None
 
     block = {"start": Block.START, "end": Block.END}.get((kind or "").strip().lower(), Block.APPEND)
+    audio = None
+    if fields.get("audio") is not None:
+        try:
+            audio = decode_audio(fields["audio"], fields.get("visemes"), max_audio_s)
+        except AudioProblem as problem:
+            raise ProtocolError(ErrorCode.BAD_AUDIO, str(problem), too_large=problem.too_large) from None
+    elif fields.get("visemes") is not None:
+        raise ProtocolError(ErrorCode.BAD_FIELD, "field 'visemes' times the bot's own 'audio', which is missing")
+    if fields.get("interrupt") is not None and not isinstance(fields["interrupt"], bool):
+        raise ProtocolError(ErrorCode.BAD_FIELD, f"field 'interrupt' must be a boolean, not "
+                                                 f"{_json_type(fields['interrupt'])}")
     message = ChatMessage(text=text, role=role, presentation=presentation, emotion=emotion, block=block,
                           message_id=message_id, request_id=request_id, version=version,
                           emotion_given=emotion_given, image=image, cancelled=fields.get("cancelled") is True,
-                          character=character)
+                          character=character, audio=audio, priority=fields.get("priority") == "high",
+                          interrupt=fields.get("interrupt") is True)
     return Parsed(message, tuple(warnings), version, event_id, event_type)
+
+
+def chat_message(fields: dict[str, Any], max_text_length: int = DEFAULT_MAX_TEXT_LENGTH,
+                 message_id: str | None = None, max_audio_s: float = DEFAULT_MAX_AUDIO_S,
+                 max_image_bytes: int = DEFAULT_MAX_IMAGE_BYTES) -> Parsed:
+    """A message built from already-decoded JSON fields (``text``, ``role``,
+    ``emotion``, ``audio``, ...), by the same rules as a v1 frame: the HTTP
+    API's way in. Raises ProtocolError."""
+    return _chat_message(fields, None, max_text_length, max_image_bytes, message_id=message_id, request_id=None,
+                         version="1", max_audio_s=max_audio_s)
 
 
 # v2 chat events and the legacy block type each stands for.

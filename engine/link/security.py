@@ -11,10 +11,10 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import time
-from typing import Callable
+from collections.abc import Callable
 from urllib.parse import parse_qs, urlsplit
 
-from engine.settings.config import LinkConfig
+from engine.settings.config import HttpApiConfig, LinkConfig
 from engine.settings.validate import ConfigError
 
 LOOPBACK_NAMES = ("localhost", "localhost.")
@@ -87,3 +87,11 @@ def check_exposure(link: LinkConfig) -> None:
     if link.mode == "server" and not is_loopback_host(link.host) and link.token is None:
         raise ConfigError("settings", "link.host", "a loopback address (127.0.0.1, localhost, ::1) unless link.token "
                           "is set, since any machine that can reach it could make the character speak", link.host)
+
+
+def check_api_exposure(api: HttpApiConfig) -> None:
+    """The HTTP API beyond this machine needs a key, for the same reason."""
+    if api.enabled and not is_loopback_host(api.host) and api.key is None:
+        raise ConfigError("settings", "http_api.host", "a loopback address (127.0.0.1, localhost, ::1) unless "
+                          "http_api.key (or AITUBERKIT_API_KEY) is set, since any machine that can reach it could "
+                          "make the character speak", api.host)

@@ -103,6 +103,8 @@ class LinkSession:
         if message.lifecycle_id is not None:
             self._send(self._replies.lifecycle("character.message.received", message.lifecycle_id,
                                                **({"character": message.character} if message.character else {})))
+        if message.interrupt:  # as AITuberKit's HTTP API: stop everything, then speak this
+            self._inbox.put(Command(self.conn_id, Cancel(None)))
         self._inbox.put(Received(self.conn_id, message))
 
     def _ack(self, parsed: Parsed) -> None:

@@ -8,10 +8,22 @@ from typing import Any
 
 import yaml
 
+from engine.settings.validate import (
+    ConfigError,
+    boolean,
+    build,
+    color,
+    int_pair,
+    integer,
+    number,
+    optional,
+    section,
+    setting,
+    string_list,
+    text,
+)
 from engine.vocabulary import ANCHORS
 from engine.settings.cast import CastMember, characters_check, default_member, duo
-from engine.settings.validate import (ConfigError, boolean, build, color, int_pair, integer, number, optional, section,
-                             setting, string_list, text)
 
 VOICE_ENGINES = ("espeak-ng", "openjtalk", "auto", "silent")
 LINK_MODES = ("server", "client")
@@ -64,6 +76,32 @@ class LinkConfig:
         """Where bots connect in server mode."""
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"ws://{host}:{self.port}{self.path}"
+
+
+@dataclass(frozen=True)
+class HttpApiConfig:
+    """AITuberKit's HTTP API (/api/v1/...) on a port of its own."""
+
+    enabled: bool = setting(True, boolean())
+    host: str = setting("127.0.0.1", text(meaning="a host name or IP address"))
+    port: int = setting(3000, integer(0, 65535))
+    # The key bots send (Authorization: Bearer, X-AITuberKit-API-Key); AITUBERKIT_API_KEY overrides it.
+    key: str | None = setting(None, text(optional=True, pattern=r"[\x21-\x7e]{8,200}",
+                                         meaning="8 to 200 printable ASCII characters, no spaces"))
+    allowed_origins: tuple[str, ...] = setting((), string_list(
+        'origins such as "https://example.com" (scheme://host[:port])', r"https?://[^\s/]+"))
+    max_body_bytes: int = setting(16 * 1024 * 1024, integer(1024, 256 * 1024 * 1024))
+    max_audio_s: float = setting(120.0, number(1.0, 3600.0))
+    rate_per_s: float = setting(50.0, number(0.1, 100_000.0))
+    rate_burst: int = setting(100, integer(1, 1_000_000))
+    max_connections: int = setting(64, integer(1, 10_000))
+    max_event_streams: int = setting(16, integer(1, 1000))
+    heartbeat_s: float = setting(15.0, number(0.05, 3600.0))
+
+    @property
+    def listen_url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}/api/v1"
 
 
 @dataclass(frozen=True)
@@ -121,6 +159,7 @@ class OverlayConfig:
 class Config:
     character: str = setting("default", text(pattern=r"[A-Za-z0-9_-]+", meaning="a character folder name"))
     link: LinkConfig = section(LinkConfig)
+    http_api: HttpApiConfig = section(HttpApiConfig)
     window: WindowConfig = section(WindowConfig)
     stage: StageConfig = section(StageConfig)
     voice: VoiceConfig = section(VoiceConfig)
@@ -161,6 +200,8 @@ def load_config(path: Path) -> Config:
 def with_overrides(config: Config, **flags: Any) -> Config:
     """Apply CLI flags (None means "not given") on top of the file's values."""
     link_changes = {k: flags[k] for k in ("host", "port", "token") if flags.get(k) is not None}
+    api_changes = {name: flags[flag] for flag, name in (("api_port", "port"), ("api_key", "key"))
+                   if flags.get(flag) is not None}
     window_changes = {"fullscreen": flags["fullscreen"]} if flags.get("fullscreen") is not None else {}
     changes: dict[str, Any] = {}
     stage = config.stage
@@ -172,6 +213,7 @@ def with_overrides(config: Config, **flags: Any) -> Config:
     return dataclasses.replace(
         config,
         link=dataclasses.replace(config.link, **link_changes),
+        http_api=dataclasses.replace(config.http_api, **api_changes),
         window=dataclasses.replace(config.window, **window_changes),
         stage=stage,
         **changes,

@@ -92,6 +92,10 @@ class SpeechDriver:
         """Drop ``request_id``'s speech (all speech, when None), the sentence playing included."""
         return self._execute(self._queue.cancel(request_id))
 
+    def stop_speech(self, mode: str) -> list[SpeechEvent]:
+        """The HTTP API's stop: ``speech``, ``queue`` or ``all`` (see SpeechQueue.stop)."""
+        return self._execute(self._queue.stop(mode))
+
     def update(self, now: float) -> list[SpeechEvent]:
         self._now = now
         events, self._pending = self._pending, []

@@ -3,10 +3,13 @@ sentence. Pure: no I/O, no threads, no clock, no pygame.
 
 Its inputs are method calls: ``accept`` (a message from the inbox),
 ``synthesized`` (what the TTS worker answered), ``clip_finished`` (the playing
-clip ended), ``update(now)`` (time passed; ``now`` is the caller's clock) and
-``cancel``. Each returns, in order, typed events (engine.speech.events) and
-commands (defined below) for engine.speech.driver to carry out. The states
-and their moves are the table in engine.speech.states.
+clip ended), ``update(now)`` (time passed; ``now`` is the caller's clock),
+``cancel`` and ``stop`` (the HTTP API's modes). Each returns, in order, typed
+events (engine.speech.events) and commands (defined below) for
+engine.speech.driver to carry out. The states and their moves are the table
+in engine.speech.states. A message may bring its own audio (a bot's own
+voice): it is played as it is, never sent to the worker; one with priority
+"high" goes ahead of everything not yet started.
 
 The next sentences are asked for ahead of time (``PREFETCH``), so the
 following one is ready when the current one ends. Nothing accepted is dropped:
@@ -16,6 +19,7 @@ the sentences after it are mimed at once instead of each waiting again.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from engine.link.inbox import Received
@@ -35,10 +39,11 @@ from engine.speech.events import (
     SpeechStarted,
     VoiceProblem,
 )
+from engine.speech.own_voice import own_voice_clip
 from engine.speech.states import Input, State, next_state
 from engine.speech.steps import BlockEnd, Book, Done, NewBlock, Show, Speak, Steps
 from engine.speech.stream import StreamAssembler
-from engine.speech.text import sentences_of, strip_tags
+from engine.speech.text import Sentence, sentences_of, strip_tags
 from engine.speech.worker import SynthResult, VoiceUnavailable
 
 PREFETCH = 3  # sentences handed to the worker ahead of the one playing
@@ -124,8 +129,12 @@ class SpeechQueue:
             self._stream_speakers[stream] = message.character
         if stream is not None and message.block is Block.START:
             self._speak_held(stream, ref)  # what the old block left unsaid comes before the new one
+        own_voice = own_voice_clip(message.audio) if message.audio is not None and message.spoken else None
         if not message.spoken:
             sentences = []
+        elif own_voice is not None:  # one clip for all of the text: the subtitle shows it as one sentence
+            parts = sentences_of(message.text, message.emotion)
+            sentences = [Sentence(" ".join(p.text for p in parts), parts[0].emotion if parts else message.emotion)]
         elif stream is not None:
             sentences = self._streams.take(stream, message.text, message.emotion, message.emotion_given,
                                            message.block is Block.END, now)
@@ -133,8 +142,11 @@ class SpeechQueue:
             sentences = sentences_of(message.text, message.emotion)
         text = strip_tags(message.text)
         shown = LineShown(ref, message.presentation, message.role, text) if not message.spoken and text else None
-        self._steps.add(Book(ref, bool(sentences)), sentences, shown, message.block is Block.START,
-                        message.block is Block.END)
+        if message.priority and stream is None and shown is None:
+            self._steps.add_first(Book(ref, bool(sentences)), sentences, own_voice)
+        else:
+            self._steps.add(Book(ref, bool(sentences)), sentences, shown, message.block is Block.START,
+                            message.block is Block.END, own_voice)
         return self._prefetch()
 
     def synthesized(self, result: SynthResult | VoiceUnavailable) -> list[Output]:
@@ -180,10 +192,21 @@ class SpeechQueue:
         """Drop ``request_id``'s speech (everything, when None), the sentence
         playing now included. Each dropped message ends with SpeechDone
         (cancelled) if it had speech, and MessageDone (cancelled)."""
-        def doomed(book: Book) -> bool:
-            return request_id is None or book.ref.lifecycle_id == request_id
-
         self._streams.drop(lambda stream: request_id is None or stream[1] == request_id)
+        return self._cancel(lambda book: request_id is None or book.ref.lifecycle_id == request_id)
+
+    def stop(self, mode: str) -> list[Output]:
+        """The HTTP API's stop: ``speech`` drops the message speaking now,
+        ``queue`` everything after it (that message finishes), ``all`` both."""
+        current = self._current.message if self._current is not None else None
+        if mode == "speech":
+            return self._cancel(lambda book: book is current)
+        self._streams.drop(lambda stream: True)
+        if mode == "queue":
+            return self._cancel(lambda book: book is not current)
+        return self._cancel(lambda book: True)
+
+    def _cancel(self, doomed: Callable[[Book], bool]) -> list[Output]:
         out: list[Output] = []
         if self._current is not None and doomed(self._current.message):
             self._current = None
@@ -228,7 +251,7 @@ class SpeechQueue:
 
     def _try_start(self, step: Speak, now: float) -> list[Output] | None:
         """Start the head sentence if its audio is ready or overdue; None to wait."""
-        result = self._ready.pop(step.uid, None)
+        result = SynthResult(step.uid, step.clip) if step.clip is not None else self._ready.pop(step.uid, None)
         problem: str | None = None
         if result is None:
             if step.deadline is None:

@@ -12,6 +12,7 @@ import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from engine.speech.clip import AudioClip
 from engine.speech.events import LineShown, MessageRef
 from engine.speech.text import Sentence
 
@@ -27,6 +28,7 @@ class Book:
     counted: bool = True
     rendered: bool = False
     speaking_started: bool = False
+    first: bool = False  # priority "high": queued ahead of everything not yet started
 
 
 @dataclass
@@ -35,6 +37,7 @@ class Speak:
     sentence: Sentence
     message: Book
     deadline: float | None = None  # set when it reaches the head without audio
+    clip: AudioClip | None = None  # the bot's own voice: already "synthesised", never sent to the worker
 
 
 @dataclass
@@ -46,6 +49,7 @@ class Show:
 @dataclass
 class NewBlock:
     message: None = None
+    first: bool = False  # opens a priority message's block
 
 
 @dataclass
@@ -85,11 +89,11 @@ class Steps:
         return step
 
     def add(self, book: Book, sentences: list[Sentence], shown: LineShown | None, starts_block: bool,
-            ends_block: bool) -> None:
+            ends_block: bool, own_voice: AudioClip | None = None) -> None:
         if starts_block or not self.block_open:
             self._steps.append(NewBlock())
             self.block_open = True
-        self._add_speech(book, sentences)
+        self._add_speech(book, sentences, own_voice)
         if shown is not None:
             self._steps.append(Show(shown, book))
         self._steps.append(Done(book))
@@ -102,11 +106,30 @@ class Steps:
         self._add_speech(book, sentences)
         self._steps.append(Done(book))
 
-    def _add_speech(self, book: Book, sentences: list[Sentence]) -> None:
+    def add_first(self, book: Book, sentences: list[Sentence], own_voice: AudioClip | None = None) -> None:
+        """Priority "high" (AITuberKit's HTTP API): a block of its own ahead of
+        everything not yet started, behind earlier priority messages; the
+        sentence playing now (no longer a step) finishes first."""
+        book.first = True
+        speaks = [Speak(next(self._uids), sentence, book, clip=own_voice) for sentence in sentences]
+        at = 0
+        while at < len(self._steps) and self._is_first(self._steps[at]):
+            at += 1
+        for step in reversed([NewBlock(first=True), *speaks, Done(book)]):
+            self._steps.insert(at, step)
+        self._unrequested.extendleft(reversed([step for step in speaks if step.clip is None]))
+        self.speech_queued += len(speaks)
+
+    @staticmethod
+    def _is_first(step: Step) -> bool:
+        return step.first if isinstance(step, NewBlock) else step.message is not None and step.message.first
+
+    def _add_speech(self, book: Book, sentences: list[Sentence], own_voice: AudioClip | None = None) -> None:
         for sentence in sentences:
-            step = Speak(next(self._uids), sentence, book)
+            step = Speak(next(self._uids), sentence, book, clip=own_voice)
             self._steps.append(step)
-            self._unrequested.append(step)
+            if own_voice is None:  # the bot's own voice needs no synthesis
+                self._unrequested.append(step)
         self.speech_queued += len(sentences)
 
     def unrequested(self, wanted: int) -> list[Speak]:

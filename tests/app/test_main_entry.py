@@ -33,7 +33,7 @@ class Running:
         self._log = self.log_path.open("wb")
         env = {**os.environ, **display.env, "SDL_AUDIODRIVER": "dummy", "PYTHONUNBUFFERED": "1"}
         self.process = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "--config", str(self.config_path),
-                                         "--port", "0", *args], cwd=tmp_path, env=env, stdin=subprocess.DEVNULL,
+                                         "--port", "0", "--api-port", "0", *args], cwd=tmp_path, env=env, stdin=subprocess.DEVNULL,
                                         stdout=self._log, stderr=subprocess.STDOUT)
 
     def write_config(self, config: dict) -> None:
