@@ -42,7 +42,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--character", action=_SayLine, dest="character", default=None,
                         help="character folder under characters/; after a --say, who says that line "
                              "(a name or folder on a --duo stage)")
-    parser.add_argument("--duo", action="store_true", help="two characters on the stage: Kotone and Hibiki")
+    parser.add_argument("--duo", action="store_true",
+                        help="two characters on the stage: Kotone and Hibiki")
     parser.add_argument("--host", help="address to listen on (default from config: 127.0.0.1)")
     parser.add_argument("--port", type=int, help="port to listen on (0: any free port)")
     parser.add_argument("--api-port", type=int, help="port of the HTTP API (default from config: 3000; "
@@ -98,13 +99,13 @@ def main(argv: list[str] | None = None) -> int:
         headless()
 
     # Imported after logging is set up, and so that --help needs no pygame.
+    from engine.app.cast import load_cast
     from engine.app.loop import run
     from engine.app.runtime import Line, build
     from engine.app.window import DisplayUnavailable
-    from engine.app.cast import load_cast
-    from engine.settings.cast import aliases
     from engine.link.http_server import ApiBindError
     from engine.link.security import check_api_exposure, check_exposure
+    from engine.settings.cast import aliases
     from engine.settings.config import load_config, with_overrides
     from engine.settings.validate import ConfigError, Invalid, integer, text
     from engine.vocabulary import EMOTIONS

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from engine.app.api_events import ApiEvents
-from engine.app.cast import Performer, make_performers
+from engine.app.cast import Cast, Performer, make_performers, voices_of
 from engine.app.hotkeys import HELP_LINES
 from engine.app.lifecycle import LifecycleReporter
 from engine.app.reloader import Reloader
@@ -49,8 +49,7 @@ from engine.speech.driver import SpeechDriver
 from engine.speech.events import MessageDone, SentenceFinished, SentenceStarted, SpeechEvent, VoiceProblem
 from engine.speech.playback import AudioOutput, PlaybackClock
 from engine.speech.queue import SpeechQueue
-from engine.speech.voices import make_synthesizer
-from engine.speech.worker import CastVoices, InlineWorker, Synthesizer, SynthesizerFactory, TtsWorker
+from engine.speech.worker import InlineWorker, Synthesizer, SynthesizerFactory, TtsWorker
 from engine.stage.character import CharacterSpec
 from engine.stage.expression import ExpressionState
 from engine.stage.mouth import MouthAnimator
@@ -122,7 +121,7 @@ def build(config: Config, character: CharacterSpec, *, say: list[Line] | None = 
     voice = config.voice
     audio = devices.audio or AudioOutput(enabled=voice.engine != "silent", av_offset_s=voice.av_offset_ms / 1000)
     factory = devices.make_synthesizer or (_silent_synthesizer if voice.engine == "silent"
-                                           else _voices_of(config))
+                                           else voices_of(config))
     worker = InlineWorker(factory) if devices.inline_voice else TtsWorker(factory, WakingQueue(wake))
     speech = SpeechDriver(SpeechQueue(voice.rate, voice.synth_timeout_s, voice.stream_hold_s), worker, audio,
                           PlaybackClock(devices.now), backlog)
@@ -148,7 +147,7 @@ def build(config: Config, character: CharacterSpec, *, say: list[Line] | None = 
     return Runtime(config, character, say or [], devices.now, wake, inbox, speech, captions, link,
                    LifecycleReporter(send, replies, config.link.sends_tts_complete,
                                      getattr(link, "lifecycle_details", None)), toasts,
-                   make_performers(config, specs, devices.rng), addressing,
+                   Cast(make_performers(config, specs, devices.rng), addressing),
                    Reloader(config_path, character), reapply, Snapshots(snapshot_dir),
                    {name: spec for name, spec in specs.items() if name != cast[0].name}, api, api_events)
 
@@ -159,8 +158,8 @@ class Runtime:
     def __init__(self, config: Config, character: CharacterSpec, say: list[Line], now: Callable[[], float],
                  wake: threading.Event, inbox: queue.Queue, speech: SpeechDriver, captions: Captions,
                  link: LinkServer | LinkClient | None,
-                 lifecycle: LifecycleReporter, toasts: ToastBoard, performers: list[Performer],
-                 addressing: Addressing, reloader: Reloader, reapply: Callable[[Config], Config],
+                 lifecycle: LifecycleReporter, toasts: ToastBoard, cast: Cast,
+                 reloader: Reloader, reapply: Callable[[Config], Config],
                  snapshots: Snapshots, others: dict[str, CharacterSpec], api: HttpApiServer | None = None,
                  api_events: ApiEvents | None = None) -> None:
         self.config = config
@@ -174,10 +173,7 @@ class Runtime:
         self.link = link
         self.lifecycle = lifecycle
         self.toasts = toasts
-        self.performers = performers  # everyone on the stage, the default first
-        self.addressing = addressing
-        self.speaker: Performer | None = None  # whose sentence is playing
-        self._last_speaker = performers[0]    # whose face the speech queue's busy-ness keeps
+        self.cast = cast  # everyone on the stage and their faces
         self.reloader = reloader
         self.reapply = reapply
         self.snapshots = snapshots
@@ -189,27 +185,30 @@ class Runtime:
         self.help_visible = False
         self.stop_requested = threading.Event()
         self.stats = FrameStats()
-        self.topleft = (0, 0)
         self._captions_logged = -1
         self._prepared: list[str] | None = None
 
     # The default character's face: what a single-character stage has always had.
     @property
     def presence(self) -> Presence:
-        return self.performers[0].presence
+        return self.cast.performers[0].presence
 
     @property
     def expression(self) -> ExpressionState:
-        return self.performers[0].expression
+        return self.cast.performers[0].expression
 
     @property
     def mouth(self) -> MouthAnimator:
-        return self.performers[0].mouth
+        return self.cast.performers[0].mouth
 
-    def performer(self, name: str | None) -> Performer:
-        """The character called ``name`` (name or folder, any case); the default for None or a stranger."""
-        wanted = self.addressing.names.get(name.lower(), name) if name else None
-        return next((p for p in self.performers if p.name == wanted), self.performers[0])
+    @property
+    def performers(self) -> list[Performer]:
+        return self.cast.performers
+
+    @property
+    def topleft(self) -> tuple[int, int]:
+        """Where the default character was drawn in the last frame."""
+        return self.cast.topleft
 
     # ---- start and stop --------------------------------------------------------------
 
@@ -240,16 +239,14 @@ class Runtime:
     def speak(self, line: Line) -> None:
         """A line from this machine: no sender to answer, no place in the backlog."""
         self.speech.speak_local(line.text, line.emotion,
-                                self.performer(line.character).name if len(self.performers) > 1 else None)
+                                self.cast.named(line.character).name if self.cast.several else None)
 
     def cancel(self, request_id: str | None = None) -> None:
         """Stop ``request_id``'s speech (all speech when None) and tell its senders."""
         now = self.now()
         for event in self.speech.cancel(request_id):
             self._on_speech_event(event, now)
-        for performer in self.performers:
-            performer.mouth.reset()
-        self.speaker = None
+        self.cast.stopped()
         log.info("cancelled %s", f"request {request_id!r}" if request_id else "all speech")
 
     def stop_speech(self, stop: Stop) -> None:
@@ -258,6 +255,7 @@ class Runtime:
         now = self.now()
         for event in self.speech.stop_speech(stop.mode):
             self._on_speech_event(event, now)
+        self.cast.silenced()
         if self.api_events is not None:
             self.api_events.cancelled(self.speech.busy)
         self.mouth.reset()
@@ -284,14 +282,7 @@ class Runtime:
         window = self.window
         assert window.screen is not None and window.sprites is not None and window.overlays is not None
         window.screen.fill(self.config.window.background)
-        for performer, placed in zip(self.performers, window.placed):
-            dx, dy = performer.presence.offset(now)
-            topleft = (placed.home[0] + dx + round(performer.turn), placed.home[1] + dy)
-            if performer is self.performers[0]:
-                self.topleft = topleft
-            emotion, fading_from, fade = performer.presence.crossfade(now)
-            placed.sprites.draw(window.screen, topleft, emotion, performer.presence.eyes_closed(now),
-                                performer.mouth.shape, fading_from, fade)
+        self.cast.draw(window.screen, window.placed, now)
         window.overlays.draw(window.screen, self.captions, self.toasts, self.input_box,
                              HELP_LINES if self.help_visible else None)
         self.snapshots.take(window.screen, self.stats.frames == 0, self.mouth.shape, self.expression.emotion,
@@ -349,87 +340,41 @@ class Runtime:
             self.lifecycle.report(event)
         if self.api_events is not None:
             self.api_events.report(event, self.speech.busy)
-        if isinstance(event, SentenceStarted) and len(self.performers) > 1:
-            member = self.performer(event.character).member
+        if isinstance(event, SentenceStarted) and self.cast.several:
+            member = self.cast.named(event.character).member
             self.captions.speaking_now(member.name, member.colour or self.config.overlays.text_colour)
         show_in_captions(self.captions, event)
         if isinstance(event, SentenceStarted):
-            speaker = self.speaker = self._last_speaker = self.performer(event.character)
-            speaker.presence.sentence_started(now)
-            who = f"{speaker.name}, voice {speaker.member.voice or 'default'}, " if len(self.performers) > 1 else ""
+            speaker = self.cast.started(event.character, event.emotion, now)
+            who = f"{speaker.name}, voice {speaker.member.voice or 'default'}, " if self.cast.several else ""
             log.info("speaking (%s%s, %s, %.2f s%s): %r", who, event.emotion,
                      "audible" if event.audible else "silent", event.duration_s,
                      f", peak {event.peak_dbfs} dBFS" if event.peak_dbfs is not None else "", event.text)
-            speaker.expression.speaking(event.emotion)
         elif isinstance(event, VoiceProblem):
             self.toasts.push(event.text, "warning", now)
         elif isinstance(event, SentenceFinished):
-            self.speaker = None
+            self.cast.silenced()
             log.debug("finished speaking: %r", event.text)
         elif isinstance(event, MessageDone):
             log.debug("message from link #%d done", event.message.connection)
 
-    def _x(self, performer: Performer) -> int:
-        placed = self.window.placed
-        index = self.performers.index(performer)
-        return placed[index].home[0] if index < len(placed) else 0
-
     def _animate(self, now: float, dt: float) -> None:
-        before = [(p.mouth.shape, p.expression.emotion) for p in self.performers]
         # A frame stays on screen for one frame period from the flip: show the
         # sound of the middle of that period, not of its first instant.
         lead = 0.5 / self.config.window.fps
         clock = self.speech.clock
-        speaker = self.speaker
-        for performer in self.performers:
-            if performer is speaker or (speaker is None and performer is self._last_speaker):
-                # Only the speaker's mouth follows the sound; the one who spoke last closes hers with it.
-                performer.mouth.update(clock.level(lead), dt, clock.viseme(lead))
-                performer.listen(0, dt)
-            else:
-                performer.mouth.update(0.0, dt, None)
-                toward = 0 if speaker is None else (1 if self._x(speaker) > self._x(performer) else -1)
-                performer.listen(toward, dt)
+        self.cast.animate(clock, lead, now, dt, self.speech.busy, self.window.placed)
         clip = clock.clip
         if self.config.overlays.karaoke and clip is not None and self.captions.subtitle_sentences:
             sentence = self.captions.subtitle_sentences[-1]
             self.captions.reveal(clip.revealed(clock.position() + lead, len(sentence)))
         else:
             self.captions.reveal(None)
-        for performer in self.performers:
-            busy = self.speech.busy and performer is self._last_speaker
-            performer.presence.set_emotion(performer.expression.update(now, busy), now)
         self.toasts.expire(now)
-        several = len(self.performers) > 1
-        for performer, (mouth, emotion) in zip(self.performers, before):
-            who = f"{performer.name} " if several else ""
-            if performer.mouth.shape != mouth:
-                log.debug("%smouth %s", who, performer.mouth.shape)
-            if performer.expression.emotion != emotion:
-                log.info("%sexpression %s", who, performer.expression.emotion)
         if self.captions.text_version != self._captions_logged:
             self._captions_logged = self.captions.text_version
             if self.captions.subtitle:
                 log.info("subtitle: %r", self.captions.subtitle)
-
-
-def _voices_of(config: Config) -> SynthesizerFactory:
-    """The voice factory: the one voice, or on a duo stage one per character (her ``voice``)."""
-    voice, cast = config.voice, config.cast
-    if len(cast) == 1:
-        return lambda: make_synthesizer(voice)
-    def voices() -> CastVoices:
-        made: dict[str, Synthesizer] = {}
-        for member in cast:
-            try:
-                made[member.name] = make_synthesizer(dataclasses.replace(voice, voice_id=member.voice or voice.voice_id))
-            except Exception as err:  # her voice is wrong: she speaks with the default one rather than not at all
-                if member is cast[0]:
-                    raise
-                log.warning("%s's voice %r is unavailable (%s): she speaks with %s's", member.name, member.voice,
-                            err, cast[0].name)
-        return CastVoices(made, cast[0].name)
-    return voices
 
 
 def _silent_synthesizer() -> Synthesizer:

@@ -9,13 +9,23 @@ is today's: the one ``character`` folder at ``stage.anchor`` and
 """
 from __future__ import annotations
 
-import dataclasses
 import re
 from dataclasses import dataclass
 from typing import Any
 
-from engine.settings.validate import (ConfigError, Invalid, boolean, build, color, int_pair, integer, number,
-                                      optional, setting, text)
+from engine.settings.validate import (
+    ConfigError,
+    Invalid,
+    boolean,
+    build,
+    color,
+    int_pair,
+    integer,
+    number,
+    optional,
+    setting,
+    text,
+)
 from engine.vocabulary import ANCHORS
 
 NAME = r"[A-Za-z0-9][A-Za-z0-9 _.-]{0,39}"
