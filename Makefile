@@ -12,8 +12,16 @@ JA_STAMP := $(VENV)/.requirements-ja-installed
 JA_DEPS := $(if $(filter 1,$(JA)),$(JA_STAMP))
 
 MINUTES ?= 30
+# make send TEXT="Hello!" [EMOTION=happy] [WAIT=1] [URL=ws://127.0.0.1:8000/ws]
+TEXT ?=
+EMOTION ?= neutral
+WAIT ?=
+URL ?= ws://127.0.0.1:8000/ws
+# make new-character NAME=mika, make check-character NAME=mika
+NAME ?=
 
-.PHONY: run test lint bench soak conformance system-packages system-packages-required clean
+.PHONY: run test lint bench soak conformance send new-character check-character screenshots \
+	system-packages system-packages-required clean
 
 run: $(STAMP) $(JA_DEPS) system-packages
 	$(PY) main.py $(ARGS)
@@ -32,6 +40,22 @@ conformance: $(STAMP)
 
 soak: $(STAMP) system-packages-required
 	$(PY) bench/soak.py --minutes $(MINUTES)
+
+send: $(STAMP)
+	@test -n "$(TEXT)" || { echo 'usage: make send TEXT="Hello!" [EMOTION=happy] [WAIT=1]' >&2; exit 2; }
+	$(PY) -m engine.link.send "$(TEXT)" --emotion $(EMOTION) --url $(URL) $(if $(WAIT),--wait)
+
+new-character: $(STAMP)
+	@test -n "$(NAME)" || { echo 'usage: make new-character NAME=mika' >&2; exit 2; }
+	$(PY) main.py --new-character $(NAME)
+
+check-character: $(STAMP)
+	@test -n "$(NAME)" || { echo 'usage: make check-character NAME=mika' >&2; exit 2; }
+	$(PY) main.py --check-character $(NAME)
+
+# The README's and docs' images, from the current code (tests/test_screenshots.py says when they are stale).
+screenshots: $(STAMP) system-packages-required
+	$(PY) tools/screenshots.py
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)

@@ -60,6 +60,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         help="render the --say lines to OUT_DIR (frames, audio.wav, timeline.csv, out.mp4) "
                              "at a fixed frame rate, with no window and no audio device")
     parser.add_argument("--fps", type=int, help="frame rate for --record (default: window.fps)")
+    parser.add_argument("--headless", action="store_true",
+                        help="run with no screen (SDL's dummy video driver): the link and the voice work, "
+                             "nothing is shown")
     parser.add_argument("--snapshot-dir", type=Path, help="save the first idle frame and the first speaking "
                                                          "frame there as PNG")
     authoring = parser.add_mutually_exclusive_group()
@@ -91,6 +94,8 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_cli(args.new_character, args.check_character, args.out, HERE / "characters")
 
+    if args.headless:
+        os.environ["SDL_VIDEODRIVER"] = "dummy"  # asked for: no screen is not an error then
     if args.record is not None:
         if not args.lines:
             print("kuchipaku: --record needs at least one --say TEXT", file=sys.stderr)
@@ -156,7 +161,8 @@ def main(argv: list[str] | None = None) -> int:
         return run(build(config, character, say=lines, snapshot_dir=args.snapshot_dir, config_path=args.config,
                          reapply=reapply, others=others))
     except DisplayUnavailable as err:
-        print(f"kuchipaku: no display ({err}); to run without a screen, set SDL_VIDEODRIVER=dummy", file=sys.stderr)
+        print(f"kuchipaku: no display ({err}); to run without a screen, use --headless (or SDL_VIDEODRIVER=dummy)",
+              file=sys.stderr)
         return 3
     except ApiBindError as err:
         print(f"kuchipaku: {err}", file=sys.stderr)

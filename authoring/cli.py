@@ -22,7 +22,7 @@ def run_cli(new: str | None, check: str | None, out: Path | None,
         if new is not None:
             folder = new_character(new, characters_dir)
             print(f"created {folder} (character.yaml, body.png, eyes.png, mouths.png); "
-                  f"next: python main.py --check-character {new}")
+                  f"next: make check-character NAME={new}")
             return 0
         assert check is not None
         spec, path, warnings = check_character(check, out, characters_dir)

@@ -13,13 +13,13 @@ from authoring.yaml_writer import character_yaml
 
 
 def template_header(name: str) -> list[str]:
-    return [f"{name}: a kuchipaku character, scaffolded by `python main.py --new-character {name}`.",
+    return [f"{name}: a kuchipaku character, scaffolded by `make new-character NAME={name}`.",
             "docs/CHARACTERS.md explains every key. Replace body.png, eyes.png and",
             "mouths.png with your own drawings (keep these sizes, or change the numbers",
             "below to match), then look at the result on the chroma-key green:",
-            f"    python main.py --check-character {name}",
+            f"    make check-character NAME={name}",
             "and go live with:",
-            f"    python main.py --character {name}"]
+            f"    make run ARGS='--character {name}'"]
 
 
 def new_character(name: str, characters_dir: Path = CHARACTERS_DIR) -> Path:

@@ -67,11 +67,12 @@ def part_frames() -> dict:
     import pygame
 
     from engine.app.runtime import Devices, Line, build
-    from engine.settings.config import Config, WindowConfig
+    from engine.settings.config import Config, OverlayConfig, WindowConfig
     from engine.stage.character import load_character_spec
 
     size = (1920, 1080)
-    config = dataclasses.replace(Config(), window=WindowConfig(size=size))
+    # Toasts on the stage too (overlays.toasts_on_stage), the most a frame can have to draw.
+    config = dataclasses.replace(Config(), window=WindowConfig(size=size), overlays=OverlayConfig(toasts_on_stage=True))
     spec = load_character_spec(ROOT / "characters" / "default")
     app = build(config, spec, say=[Line(LIP_TEXT * 3, "happy")], devices=Devices(link=False))
     app.start()

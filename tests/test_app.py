@@ -85,7 +85,7 @@ def test_no_display_says_so_in_one_line():
                           text=True, timeout=30, stdin=subprocess.DEVNULL)
     assert done.returncode == 3
     lines = [line for line in done.stderr.splitlines() if line.startswith("kuchipaku:")]
-    assert len(lines) == 1 and "no display" in lines[0] and "SDL_VIDEODRIVER=dummy" in lines[0]
+    assert len(lines) == 1 and "no display" in lines[0] and "--headless" in lines[0]
 
 
 def test_port_in_use_is_one_clear_line(program):

@@ -107,7 +107,7 @@ def test_scaffold_round_trips(tmp_path):
     assert folder == tmp_path / "hero-2"
     assert sorted(p.name for p in folder.iterdir()) == ["body.png", "character.yaml", "eyes.png", "mouths.png"]
     text = (folder / "character.yaml").read_text(encoding="utf-8")
-    assert text.startswith("#") and "--check-character hero-2" in text  # commented, says what to do next
+    assert text.startswith("#") and "make check-character NAME=hero-2" in text  # commented, says what to do next
 
     spec = load_character_spec(folder)
     assert spec.name == "hero-2"

@@ -138,3 +138,19 @@ def test_port_in_use_fails_at_start(link):
     server, _, _ = link()
     with pytest.raises(OSError):
         LinkServer(LinkConfig(port=server.port), queue.Queue(), Backlog(1)).start()
+
+
+def test_peers_lists_the_bots_with_their_origin_connected_and_left(link):
+    """For the control window: who is connected, from where, with which Origin."""
+    from support.timing import wait_for
+
+    server, inbox, backlog = link()
+    with connect(server.url) as program, connect(server.url, origin="http://localhost:5173") as page:
+        program.send(json.dumps({"text": "a", "role": "assistant"}))
+        page.send(json.dumps({"text": "b", "role": "assistant"}))
+        received(inbox), received(inbox)
+        peers = server.peers()
+        assert sorted((p.origin or "", p.connected) for p in peers) == [("", True), ("http://localhost:5173", True)]
+        assert all(p.address.startswith("127.0.0.1:") for p in peers)
+    wait_for(lambda: not any(p.connected for p in server.peers()), what="both marked as left")
+    assert len(server.peers()) == 2

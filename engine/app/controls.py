@@ -8,6 +8,7 @@ import logging
 
 import pygame
 
+from engine.app.control_window import ControlWindow
 from engine.app.hotkeys import TEST_LINE, action_for
 from engine.app.runtime import Line, Runtime
 from engine.link.client import LinkClient
@@ -20,8 +21,9 @@ RESTART_ONLY = ("link", "voice")  # settings whose change needs a restart: the t
 
 
 class Controls:
-    def __init__(self, runtime: Runtime) -> None:
+    def __init__(self, runtime: Runtime, control: ControlWindow | None = None) -> None:
         self.runtime = runtime
+        self.control = control
 
     def handle_window_events(self) -> None:
         runtime = self.runtime
@@ -30,10 +32,19 @@ class Controls:
                 runtime.stop_requested.set()
             elif event.type == pygame.WINDOWCLOSE:
                 # With two windows SDL sends no QUIT for the first one closed.
-                if runtime.window.is_subtitle_window(getattr(event, "window", None)):
+                window = getattr(event, "window", None)
+                if runtime.window.is_subtitle_window(window):
                     runtime.window.close_subtitle_window()
+                elif self.control is not None and self.control.owns(window):
+                    self.control.close()  # the stage goes on
                 else:
                     runtime.stop_requested.set()
+            elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 1 and self.control is not None \
+                    and self.control.owns(getattr(event, "window", None)):
+                self.hotkey(self.control.action_at(event.pos))
+            elif event.type == pygame.MOUSEWHEEL and self.control is not None \
+                    and self.control.owns(getattr(event, "window", None)):
+                self.control.scroll(-3 * event.y)
             elif runtime.input_box.active and event.type in (pygame.KEYDOWN, pygame.TEXTINPUT):
                 line = runtime.input_box.handle(event)
                 if line:
@@ -109,7 +120,12 @@ class Controls:
         runtime.config, runtime.character = config, loaded.character
         runtime.presence.config = runtime.presence.blinker.config = loaded.character.presence
         runtime.toasts.seconds = config.overlays.toast_seconds
+        runtime.captions.linger_s = config.overlays.subtitle_linger_s
         runtime.window.apply(config, loaded.character)
+        if self.control is not None and config.control_window.enabled:  # an edit opens or closes it now
+            self.control.open()
+        elif self.control is not None:
+            self.control.close()
         log.info("reloaded %s and character %s", runtime.reloader.config_path or "(no config file)",
                  loaded.character.name)
         runtime.toast("Reloaded" + (f" ({' and '.join(restart_needed)} settings apply after a restart)"

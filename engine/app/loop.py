@@ -10,6 +10,7 @@ from types import FrameType
 
 import pygame
 
+from engine.app.control_window import ControlWindow
 from engine.app.controls import Controls
 from engine.app.runtime import Runtime
 
@@ -28,7 +29,9 @@ def run(runtime: Runtime) -> int:
         signal.signal(signum, request_stop)
     try:
         runtime.start()
-        _loop(runtime, Controls(runtime))
+        control = runtime.control_window = ControlWindow(runtime)
+        control.open()
+        _loop(runtime, Controls(runtime, control))
     finally:
         started = time.perf_counter()
         runtime.shutdown()
@@ -48,6 +51,8 @@ def _loop(runtime: Runtime, controls: Controls) -> None:
         controls.reload(now)
         runtime.frame(now, dt)
         runtime.window.present(runtime.captions)
+        if controls.control is not None:
+            controls.control.present()
         runtime.stats.record(time.perf_counter() - now)
         next_frame = max(next_frame + period, time.perf_counter())  # a late frame is not caught up
         _wait_until(runtime, next_frame)

@@ -30,6 +30,7 @@ from engine.app.hotkeys import HELP_LINES
 from engine.app.lifecycle import LifecycleReporter
 from engine.app.reloader import Reloader
 from engine.app.speech_view import show_in_captions
+from engine.app.streamer_log import StreamerLog
 from engine.app.window import Snapshots, StageWindow
 from engine.link.addressing import Addressing
 from engine.link.client import LinkClient
@@ -41,6 +42,7 @@ from engine.link.protocol import Cancel
 from engine.link.replies import Replies
 from engine.link.server import LinkServer
 from engine.overlay.captions import Captions, join_sentences
+from engine.overlay.display_text import display_form
 from engine.overlay.input_box import InputBox
 from engine.overlay.toasts import ToastBoard
 from engine.settings.cast import aliases
@@ -126,7 +128,7 @@ def build(config: Config, character: CharacterSpec, *, say: list[Line] | None = 
     speech = SpeechDriver(SpeechQueue(voice.rate, voice.synth_timeout_s, voice.stream_hold_s), worker, audio,
                           PlaybackClock(devices.now), backlog)
     toasts = ToastBoard(config.overlays.toast_seconds)
-    captions = Captions()
+    captions = Captions(config.overlays.subtitle_linger_s)
     link = None
     addressing = Addressing(aliases(cast), cast[0].name)
     if devices.link:
@@ -185,6 +187,8 @@ class Runtime:
         self.help_visible = False
         self.stop_requested = threading.Event()
         self.stats = FrameStats()
+        self.streamer = StreamerLog()  # what the control window shows the streamer
+        self.control_window = None  # the live loop's ControlWindow (engine/app/control_window.py), if open
         self._captions_logged = -1
         self._prepared: list[str] | None = None
 
@@ -246,6 +250,8 @@ class Runtime:
         now = self.now()
         for event in self.speech.cancel(request_id):
             self._on_speech_event(event, now)
+        if request_id is None:
+            self.captions.clear()  # a lingering subtitle too: cancel clears the stage at once
         self.cast.stopped()
         log.info("cancelled %s", f"request {request_id!r}" if request_id else "all speech")
 
@@ -283,8 +289,12 @@ class Runtime:
         assert window.screen is not None and window.sprites is not None and window.overlays is not None
         window.screen.fill(self.config.window.background)
         self.cast.draw(window.screen, window.placed, now)
-        window.overlays.draw(window.screen, self.captions, self.toasts, self.input_box,
-                             HELP_LINES if self.help_visible else None)
+        # The help and the line being typed are the streamer's: in the control
+        # window while it is open, on the stage only when there is none.
+        on_stage = self.control_window is None or self.control_window.window is None
+        window.overlays.draw(window.screen, self.captions, self.toasts,
+                             self.input_box if on_stage else InputBox(),
+                             HELP_LINES if self.help_visible and on_stage else None)
         self.snapshots.take(window.screen, self.stats.frames == 0, self.mouth.shape, self.expression.emotion,
                             self.captions.subtitle)
 
@@ -299,7 +309,7 @@ class Runtime:
         upcoming = self.speech.next_subtitle(self.captions.subtitle_sentences)
         if upcoming is not None and upcoming != self._prepared and self.window.overlays is not None:
             self._prepared = upcoming
-            self.window.overlays.prepare(join_sentences(upcoming + self.captions.notes))
+            self.window.overlays.prepare(display_form(join_sentences(upcoming)))
 
     def _after_layout(self) -> None:
         self._prepared = None  # new overlays: prepare the coming subtitle again
@@ -315,6 +325,7 @@ class Runtime:
                 item = self.inbox.get_nowait()
             except queue.Empty:
                 return
+            self.streamer.seen(item, now)
             if isinstance(item, Received):
                 self.speech.accept(item, now)
                 accepted += 1
@@ -330,9 +341,9 @@ class Runtime:
         elif isinstance(event, Cancel):
             self.cancel(event.request_id)
         else:
-            # For the streamer, not the viewers: the log and a toast, never the subtitle.
+            # For the streamer, not the viewers: the log and the control window, never the subtitle.
             log.warning("the bot on link #%d reported an error: %s", command.connection, ascii(event.message))
-            self.toast("The bot reported an error", "error")
+            self.toast(f"The bot reported an error (chat.error): {event.message}", "error")
 
     def _on_speech_event(self, event: SpeechEvent, now: float) -> None:
         message = getattr(event, "message", None)
@@ -345,6 +356,7 @@ class Runtime:
             self.captions.speaking_now(member.name, member.colour or self.config.overlays.text_colour)
         show_in_captions(self.captions, event)
         if isinstance(event, SentenceStarted):
+            self.streamer.speaking(event.message.connection, now)
             speaker = self.cast.started(event.character, event.emotion, now)
             who = f"{speaker.name}, voice {speaker.member.voice or 'default'}, " if self.cast.several else ""
             log.info("speaking (%s%s, %s, %.2f s%s): %r", who, event.emotion,
@@ -356,6 +368,7 @@ class Runtime:
             self.cast.silenced()
             log.debug("finished speaking: %r", event.text)
         elif isinstance(event, MessageDone):
+            self.streamer.done(event.message.connection)
             log.debug("message from link #%d done", event.message.connection)
 
     def _animate(self, now: float, dt: float) -> None:
@@ -370,6 +383,7 @@ class Runtime:
             self.captions.reveal(clip.revealed(clock.position() + lead, len(sentence)))
         else:
             self.captions.reveal(None)
+        self.captions.settle(now, self.speech.busy)
         self.toasts.expire(now)
         if self.captions.text_version != self._captions_logged:
             self._captions_logged = self.captions.text_version

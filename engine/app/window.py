@@ -35,6 +35,17 @@ class Placed:
     name: str
     sprites: CharacterSprites
     home: tuple[int, int]
+HEADLESS_DRIVERS = ("dummy", "offscreen")
+
+
+def _check_real_display() -> None:
+    """With no screen SDL quietly falls back to its offscreen driver and the
+    program would run on with a window nobody can see. That is only right
+    when a headless run was asked for (--headless, SDL_VIDEODRIVER=dummy)."""
+    driver = pygame.display.get_driver()
+    asked = os.environ.get("SDL_VIDEODRIVER", "").strip().lower()
+    if driver in HEADLESS_DRIVERS and driver != asked:
+        raise DisplayUnavailable(f"SDL found no screen and fell back to its {driver!r} video driver")
 
 
 class StageWindow:
@@ -63,6 +74,7 @@ class StageWindow:
         try:
             pygame.display.init()
             pygame.font.init()
+            _check_real_display()
             self.set_mode()
         except pygame.error as err:
             raise DisplayUnavailable(str(err)) from None

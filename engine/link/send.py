@@ -1,8 +1,9 @@
 """Send one line to a running kuchipaku from the command line.
 
-    python -m engine.link.send "Hello everyone!" --emotion happy
-    python -m engine.link.send "Done." --wait          # wait until it has been spoken
-    python -m engine.link.send "Hi Kotone!" --character Hibiki   # on a duo stage: who says it
+    make send TEXT="Hello everyone!" EMOTION=happy
+    make send TEXT="Done." WAIT=1                # wait until it has been spoken
+    .venv/bin/python -m engine.link.send "Hello everyone!" --emotion happy   # the same, by hand
+    .venv/bin/python -m engine.link.send "Hi Kotone!" --character Hibiki     # on a duo stage: who says it
 
 It sends a legacy (v1) message with an id, and with --wait prints the
 lifecycle events until the line has been spoken.
@@ -21,7 +22,7 @@ from engine.vocabulary import EMOTIONS
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m engine.link.send", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog=".venv/bin/python -m engine.link.send", description=__doc__.splitlines()[0])
     parser.add_argument("text")
     parser.add_argument("--emotion", default="neutral", choices=EMOTIONS)
     parser.add_argument("--role", default="assistant")

@@ -42,6 +42,19 @@ CLOSE_TIMEOUT_S = 1.0  # a peer that ignores our close frame is cut off after th
 EVENTS_PER_MESSAGE = 8
 
 
+@dataclasses.dataclass(frozen=True)
+class PeerRecord:
+    """A bot that connected, for the streamer's control window."""
+
+    conn_id: int
+    address: str
+    origin: str | None  # the Origin header (a web page), None for a program
+    connected: bool  # False once it has left
+
+
+RECENT_PEERS = 20  # connections remembered after they close (one-shot senders come and go)
+
+
 def _peer_name(connection: ServerConnection) -> str:
     try:
         host, port = connection.remote_address[:2]
@@ -169,6 +182,8 @@ class LinkServer:
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
         self._peers: dict[int, _Peer] = {}
+        self._records: collections.OrderedDict[int, PeerRecord] = collections.OrderedDict()
+        self._addresses: dict[int, str] = {}  # id(connection) -> "host:port", from its handshake
         self._arrival = ArrivalOrder()
         self._server: Server | None = None
         self._thread: threading.Thread | None = None
@@ -211,6 +226,21 @@ class LinkServer:
             self._thread.join()
         self._server = None
 
+    def peers(self) -> list[PeerRecord]:
+        """The bots connected now and the last few that left, oldest first. Any thread."""
+        with self._lock:
+            return list(self._records.values())
+
+    def _record(self, record: PeerRecord) -> None:
+        # Called with the lock held.
+        self._records[record.conn_id] = record
+        self._records.move_to_end(record.conn_id)
+        while len(self._records) > RECENT_PEERS:
+            oldest = next((k for k, r in self._records.items() if not r.connected), None)
+            if oldest is None:
+                break
+            del self._records[oldest]
+
     def send(self, conn_id: int, frame: str) -> None:
         """Queue a frame for a connection; never blocks. Unknown ids (the bot has
         gone) are ignored."""
@@ -248,6 +278,10 @@ class LinkServer:
             # The origin is not shown: a client can put any words there, and toasts are on stream.
             self._inbox.put(LinkNotice("Refused a web page (origin not allowed)", "warning"))
             return connection.respond(http.HTTPStatus.FORBIDDEN, "This origin may not connect\n")
+        with self._lock:  # read now: a one-shot sender may be gone by the time its handler runs
+            if len(self._addresses) > 4 * RECENT_PEERS + self.config.max_connections:
+                self._addresses.clear()  # handshakes admitted that never reached a handler
+            self._addresses[id(connection)] = who
         self._arrival.admitted(connection)
         return None
 
@@ -263,7 +297,11 @@ class LinkServer:
                                                 EVENTS_PER_MESSAGE * self.config.queue_limit,
                                                 self.config.slow_client_s)
             count = len(self._peers)
-        log.info("client #%d connected from %s (%d connected)", conn_id, _peer_name(connection), count)
+            request = connection.request
+            origin = request.headers.get("Origin") if request is not None else None
+            address = self._addresses.pop(id(connection), None) or _peer_name(connection)
+            self._record(PeerRecord(conn_id, address, origin, True))
+        log.info("client #%d connected from %s (%d connected)", conn_id, address, count)
         self._inbox.put(LinkNotice(f"Client connected ({count} connected)"))
         session = self._make_session(conn_id, peer.send_reply)
         room = self.addressing.room(urlsplit(connection.request.path).path, self.config.path) \
@@ -287,6 +325,9 @@ class LinkServer:
             with self._lock:
                 del self._peers[conn_id]
                 count = len(self._peers)
+                left = self._records.get(conn_id)
+                if left is not None:
+                    self._records[conn_id] = dataclasses.replace(left, connected=False)
             peer.stop()
             log.info("client #%d left (code %s, %d connected)", conn_id, connection.close_code, count)
             self._inbox.put(LinkNotice(f"Client left ({count} connected)"))

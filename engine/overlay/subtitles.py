@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pygame
 
+from engine.overlay.fonts import TextFont
 from engine.settings.config import OverlayConfig
 from engine.overlay.text_layout import wrap
 
@@ -17,11 +18,12 @@ KEY = (255, 0, 255)  # the corners outside the rounded rectangle; never drawn
 MAX_CACHED_LINES = 256
 
 
-def outlined(font: pygame.font.Font, text: str, colour: tuple[int, int, int], width: int,
+def outlined(font: TextFont | pygame.font.Font, text: str, colour: tuple[int, int, int], width: int,
              outline: tuple[int, int, int]) -> pygame.Surface:
-    """Text with an outline, readable over any background."""
+    """Text with an outline, readable over any background (emoji, in colour, get none)."""
     inner = font.render(text, True, colour)
-    edge = font.render(text, True, outline)
+    edge = font.render(text, True, outline, None, False) if isinstance(font, TextFont) else \
+        font.render(text, True, outline)
     surface = pygame.Surface((inner.get_width() + 2 * width, inner.get_height() + 2 * width), pygame.SRCALPHA)
     # A rounded ring of copies (not the full square): half the blits for the same look.
     for dx in range(-width, width + 1):
@@ -33,7 +35,7 @@ def outlined(font: pygame.font.Font, text: str, colour: tuple[int, int, int], wi
 
 
 class SubtitleBox:
-    def __init__(self, font: pygame.font.Font, style: OverlayConfig, width: int) -> None:
+    def __init__(self, font: TextFont | pygame.font.Font, style: OverlayConfig, width: int) -> None:
         self.font = font
         self.style = style
         self.width = width

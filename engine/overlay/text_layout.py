@@ -49,3 +49,18 @@ def wrap(text: str, width: int, measure: Callable[[str], int]) -> list[str]:
         if line.strip() or not lines:
             lines.append(line.rstrip())
     return lines
+
+
+def ellipsised(text: str, width: int, measure: Callable[[str], int]) -> str:
+    """``text`` on one line of at most ``width`` pixels, cut with "…" if it must be."""
+    text = " ".join(text.split())
+    if measure(text) <= width:
+        return text
+    low, high = 0, len(text)
+    while low < high:  # the longest prefix that fits with the ellipsis
+        middle = (low + high + 1) // 2
+        if measure(text[:middle].rstrip() + "…") <= width:
+            low = middle
+        else:
+            high = middle - 1
+    return text[:low].rstrip() + "…"

@@ -5,9 +5,11 @@ stacking, so a misbehaving bot cannot fill the screen.
 """
 from __future__ import annotations
 
+import collections
 from dataclasses import dataclass
 
 MAX_SHOWN = 5
+HISTORY = 50  # kept for the control window's list of problems
 
 
 @dataclass
@@ -27,8 +29,10 @@ class ToastBoard:
         self.seconds = seconds
         self.toasts: list[Toast] = []
         self.version = 0
+        self.history: collections.deque[tuple[float, str, str]] = collections.deque(maxlen=HISTORY)
 
     def push(self, text: str, level: str, now: float) -> None:
+        self.history.append((now, level, text))
         for toast in self.toasts:
             if toast.text == text:
                 toast.count += 1

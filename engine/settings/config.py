@@ -141,6 +141,7 @@ class OverlayConfig:
     font: str = setting("noto-sans-cjk-jp", text(meaning='"noto-sans-cjk-jp" or a path to a font file'))
     size: int = setting(30, integer(8, 200))
     toasts: bool = setting(True, boolean())
+    toasts_on_stage: bool = setting(False, boolean())
     toast_seconds: float = setting(4.0, number(0.5, 600.0))
     subtitles: str = setting("stage", text(("stage", "window", "hidden")))
     subtitle_window_size: tuple[int, int] = setting((1280, 200), int_pair(64, 16384))
@@ -148,11 +149,19 @@ class OverlayConfig:
     subtitle_lines: int = setting(3, integer(1, 20))
     subtitle_width: float = setting(0.8, number(0.1, 1.0))
     karaoke: bool = setting(True, boolean())
+    subtitle_linger_s: float = setting(3.0, number(0.0, 3600.0))
     text_colour: tuple[int, int, int] = setting((255, 255, 255), color())
     outline_colour: tuple[int, int, int] = setting((10, 10, 20), color())
     outline_px: int = setting(2, integer(0, 10))
     box_colour: tuple[int, int, int] = setting((16, 16, 28), color())
     box_opacity: float = setting(1.0, number(0.0, 1.0))
+
+
+@dataclass(frozen=True)
+class ControlWindowConfig:
+    enabled: bool = setting(True, boolean())
+    size: tuple[int, int] = setting((760, 720), int_pair(320, 16384))
+    position: tuple[int, int] | None = setting(None, optional(int_pair(-32768, 32767, "[x, y]")))
 
 
 @dataclass(frozen=True)
@@ -164,6 +173,7 @@ class Config:
     stage: StageConfig = section(StageConfig)
     voice: VoiceConfig = section(VoiceConfig)
     overlays: OverlayConfig = section(OverlayConfig)
+    control_window: ControlWindowConfig = section(ControlWindowConfig)
     source: str = dataclasses.field(default="(defaults)", compare=False)
 
     @property

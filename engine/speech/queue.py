@@ -146,7 +146,7 @@ class SpeechQueue:
             self._steps.add_first(Book(ref, bool(sentences)), sentences, own_voice)
         else:
             self._steps.add(Book(ref, bool(sentences)), sentences, shown, message.block is Block.START,
-                            message.block is Block.END, own_voice)
+                            message.block is Block.END, own_voice, stream=stream)
         return self._prefetch()
 
     def synthesized(self, result: SynthResult | VoiceUnavailable) -> list[Output]:

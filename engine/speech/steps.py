@@ -72,6 +72,8 @@ class Steps:
         self._uids = itertools.count(1)
         self.speech_queued = 0  # Speak steps not yet started
         self.block_open = False
+        self._block_explicit = False  # opened by a "start": later messages join it until its "end"
+        self._block_stream: tuple[int, str] | None = None  # the v2 request an implicit block belongs to
 
     def __len__(self) -> int:
         return len(self._steps)
@@ -89,10 +91,19 @@ class Steps:
         return step
 
     def add(self, book: Book, sentences: list[Sentence], shown: LineShown | None, starts_block: bool,
-            ends_block: bool, own_voice: AudioClip | None = None) -> None:
-        if starts_block or not self.block_open:
+            ends_block: bool, own_voice: AudioClip | None = None, *,
+            stream: tuple[int, str] | None = None) -> None:
+        # One subtitle per message: a message joins the one before only inside
+        # a block a "start" opened, or as more of the same v2 request (``stream``).
+        # A line that is only shown leaves the viewers' subtitle as it is.
+        joins = self.block_open and not starts_block and (
+            self._block_explicit or (stream is not None and stream == self._block_stream)
+            or (not sentences and not ends_block))
+        if not joins:
             self._steps.append(NewBlock())
             self.block_open = True
+            self._block_explicit = starts_block
+            self._block_stream = stream
         self._add_speech(book, sentences, own_voice)
         if shown is not None:
             self._steps.append(Show(shown, book))
@@ -115,7 +126,10 @@ class Steps:
         at = 0
         while at < len(self._steps) and self._is_first(self._steps[at]):
             at += 1
-        for step in reversed([NewBlock(first=True), *speaks, Done(book)]):
+        inserted: list[Step] = [NewBlock(first=True), *speaks, Done(book)]
+        if at < len(self._steps) and not isinstance(self._steps[at], NewBlock):
+            inserted.append(NewBlock())  # what it cut in front of keeps a subtitle of its own
+        for step in reversed(inserted):
             self._steps.insert(at, step)
         self._unrequested.extendleft(reversed([step for step in speaks if step.clip is None]))
         self.speech_queued += len(speaks)

@@ -15,7 +15,8 @@ from engine.vocabulary import EMOTIONS
 _TAG = re.compile(r"\[(" + "|".join(EMOTIONS) + r")\]", re.IGNORECASE)
 # A sentence ends at . ! ? … or their full-width forms, plus closing quotes or
 # brackets, followed by space or the end; CJK terminators need no space.
-_SENTENCE_END = re.compile(r"""(?:[.!?…]+["')\]」』]*(?=\s|$))|(?:[。！？!?]+[」』）)]*)""")
+# ASCII ! and ? need no space only before CJK: "**Wow!**" and "search?q=1" are not cut.
+_SENTENCE_END = re.compile(r"""(?:[.!?…]+["')\]」』]*(?=\s|$))|(?:[。！？]+[」』）)]*)|(?:[!?]+(?=[^\x00-\x7f]))""")
 _ABBREVIATION = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|St|Jr|Sr|vs|e\.g|i\.e)|\b[A-Z])\.$", re.IGNORECASE)
 _MAX_SENTENCE_CHARS = 220  # longer runs are split at a comma or space so speech starts sooner
 

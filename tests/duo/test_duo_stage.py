@@ -117,7 +117,7 @@ class Screen:
 def display():
     if not xvfb_available():
         pytest.fail("Xvfb is missing: `make test` installs it (tools/ensure_system_packages.sh)")
-    screen = VirtualDisplay(SIZE)
+    screen = VirtualDisplay((SIZE[0] + 780, SIZE[1]))  # the stage, and the streamer's control window beside it
     yield screen
     screen.close()
 
@@ -125,6 +125,7 @@ def display():
 def duo_config() -> dict:
     config = base_config()
     config["window"].update(size=list(SIZE), position=[0, 0])
+    config["control_window"] = {"enabled": True, "size": [760, 720], "position": [SIZE[0] + 10, 0]}
     return config
 
 

@@ -181,6 +181,32 @@ def test_a_message_after_end_opens_a_new_block(harness):
     assert h.captions.subtitle == "Two."
 
 
+def test_each_message_is_a_subtitle_of_its_own_unless_a_block_or_request_joins_them(harness):
+    """AITuberKit's sample sends type "message" each time: unrelated lines must
+    not pile up into one subtitle. A start…end block, or one v2 request, is one."""
+    h = harness()
+    subtitles = []
+    h.send(text="First line.", role="assistant", type="message")
+    h.send(text="Second line.", role="assistant", type="message")
+    h.send(text="Block one.", role="assistant", type="start")
+    h.send(text="Block two.", role="assistant", type="message")
+    h.send(text="", role="assistant", type="end")
+    for text in ("Stream one. ", "Stream two."):
+        h.send(version="2", type="chat.delta", requestId="r1", payload={"text": text})
+    h.send(version="2", type="chat.done", requestId="r1", payload={"text": ""})
+
+    def note_subtitle() -> bool:
+        if h.captions.subtitle and (not subtitles or subtitles[-1] != h.captions.subtitle):
+            subtitles.append(h.captions.subtitle)
+        return False
+
+    h.run_until_idle(until=note_subtitle)
+    assert "First line. Second line." not in subtitles
+    assert subtitles[:2] == ["First line.", "Second line."]
+    assert "Block one. Block two." in subtitles and "Block two." not in subtitles
+    assert subtitles[-1] == "Stream one. Stream two."
+
+
 def test_roles_are_shown_not_spoken(harness):
     h = harness()
     h.send(text="What is 2+2?", role="user")
@@ -193,7 +219,8 @@ def test_roles_are_shown_not_spoken(harness):
     assert h.synth.seen == ["Four!"]
     assert h.captions.question == "What is 2+2?"
     assert list(h.captions.panel) == ["print(2+2)", "output> 4"]
-    assert h.captions.subtitle == "Four! (narrator) psst"
+    assert h.captions.subtitle == "Four!"  # lines that are not spoken never join the viewers' subtitle
+    assert list(h.captions.offstage)[-1] == "(narrator) psst"
     assert h.backlog.taken == 0
 
 
