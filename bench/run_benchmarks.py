@@ -108,11 +108,12 @@ def part_frames() -> dict:
 
 
 def part_synth_floor() -> dict:
-    """espeak-ng synthesising the sentence to memory, alone."""
+    """The default voice (voice.engine auto: piper for this English sentence)
+    synthesising the sentence to memory, alone."""
     from engine.settings.config import VoiceConfig
-    from engine.speech.worker import EspeakSynthesizer
+    from engine.speech.voices import make_synthesizer
 
-    synthesizer = EspeakSynthesizer(VoiceConfig())
+    synthesizer = make_synthesizer(VoiceConfig())
     synthesizer.synthesize(SENTENCE)
     times = []
     for _ in range(LATENCY_REPEATS):
@@ -248,6 +249,72 @@ def part_lipsync() -> dict:
             "bilabial_events": len(bilabials)}
 
 
+FIVE_WORDS = {"en": "Hello there, how are you?", "ja": "こんにちは、お元気ですか？"}
+FORTY_WORDS = {
+    "en": ("So the thing about neural voices is that they take longer to synthesise a long sentence, "
+           "because the whole unit must be generated before the first sample can be played, "
+           "and that is why we cut at clauses when a sentence goes on and on like this one."),
+    "ja": ("今日はとてもいい天気なので、みんなで近くの公園に行って、お弁当を食べながら、"
+           "ゆっくりお話しして、夕方になったら、おいしいケーキを買って帰りましょう。"),
+}
+VOICE_REPEATS = 8
+
+
+def part_voices() -> dict:
+    """Per installed engine: its own time for a 5-word sentence (the floor),
+    for the first clause of a 40-word one (what kuchipaku waits for) and for
+    the whole 40-word sentence uncut; the ratio of the two first audios; the
+    real-time factor. And the audio-only vowel estimator against piper's
+    alignments on the calibration set's held-out sentences."""
+    import numpy as np
+
+    from engine.settings.config import VoiceConfig
+    from engine.speech import vowels
+    from engine.speech.text import sentences_of
+    from engine.speech.voices import make_synthesizer
+    from engine.speech.voices.base import SynthesisError
+
+    out: dict = {}
+    for name, language in (("piper", "en"), ("espeak-ng", "en"), ("kokoro-ja", "ja"), ("openjtalk", "ja")):
+        try:
+            chain = make_synthesizer(VoiceConfig(engine=name, fallback=()))
+        except SynthesisError:
+            continue
+        first_clause = sentences_of(FORTY_WORDS[language], "neutral")[0].text
+        timings: dict[str, list[float]] = {"five": [], "clause": [], "whole": []}
+        audio_s = 0.0
+        for n in range(VOICE_REPEATS + 1):
+            for kind, text in (("five", FIVE_WORDS[language]), ("clause", first_clause),
+                               ("whole", FORTY_WORDS[language])):
+                started = time.perf_counter()
+                clip = chain.synthesize(text)
+                if n:  # the first round warms up
+                    timings[kind].append((time.perf_counter() - started) * 1000)
+                    if kind == "whole":
+                        audio_s = clip.duration_s
+        key = name.replace("-", "_")
+        out[f"voice_{key}_floor_ms_p50"] = percentile(timings["five"], 0.5)
+        out[f"voice_{key}_floor_ms_p95"] = percentile(timings["five"], 0.95)
+        out[f"voice_{key}_first_clause_ms_p50"] = percentile(timings["clause"], 0.5)
+        out[f"voice_{key}_uncut_40_words_ms_p50"] = percentile(timings["whole"], 0.5)
+        out[f"voice_{key}_first_audio_ratio_40_to_5"] = (percentile(timings["clause"], 0.5)
+                                                        / percentile(timings["five"], 0.5))
+        out[f"voice_{key}_real_time_factor"] = percentile(timings["whole"], 0.5) / 1000 / audio_s
+    piper = make_synthesizer(VoiceConfig(engine="piper", fallback=()))
+    lines = (ROOT / "bench" / "vowel_sentences.txt").read_text(encoding="utf-8").splitlines()
+    held_out = [line for line in lines if line and not line.startswith("#")][180:]
+    agree = compared = 0
+    for text in held_out:
+        clip = piper.synthesize(text)
+        a, c = vowels.agreement(vowels.estimate_track(clip.samples), clip.visemes,
+                                vowels.frame_features(clip.samples)[1])
+        agree, compared = agree + a, compared + c
+    out["vowel_estimator_agreement"] = agree / max(1, compared)
+    out["vowel_estimator_frames"] = compared
+    del np
+    return out
+
+
 def merge_releases(phonemes: list[dict]) -> list[dict]:
     """The m/b/p phonemes with their releases ("m~") folded back into them."""
     out: list[dict] = []
@@ -373,7 +440,7 @@ def part_http_ingest() -> dict:
 
 
 PARTS = {"frames": part_frames, "synth_floor": part_synth_floor, "latency": part_latency,
-         "lipsync": part_lipsync, "ingest": part_ingest, "startup": part_startup,
+         "lipsync": part_lipsync, "ingest": part_ingest, "startup": part_startup, "voices": part_voices,
          "http_latency": part_http_latency, "http_ingest": part_http_ingest}
 
 TARGETS = [
@@ -394,6 +461,9 @@ TARGETS = [
     ("http_ingest_frame_ms_p99", lambda r: r["http_ingest_frame_ms_p99"] <= 1.5 * r["http_ingest_floor_frame_ms_p99"],
      "≤ 1.5 × its floor"),
     ("startup_s", lambda r: r["startup_s"] <= 1.0, "≤ 1.0"),
+    *((f"voice_{name}_first_audio_ratio_40_to_5", lambda r, n=name: r[f"voice_{n}_first_audio_ratio_40_to_5"] <= 1.5,
+       "≤ 1.5") for name in ("piper", "espeak_ng", "kokoro_ja", "openjtalk")),
+    ("vowel_estimator_agreement", lambda r: r["vowel_estimator_agreement"] >= 0.70, "≥ 0.70"),
 ]
 FLOORS = {"frame_ms_p50": "floor_frame_ms_p50", "frame_ms_p99": "floor_frame_ms_p99",
           "latency_first_audio_ms_p50": "synth_floor_ms_p50", "latency_first_audio_ms_p95": "synth_floor_ms_p95",
@@ -403,7 +473,7 @@ FLOORS = {"frame_ms_p50": "floor_frame_ms_p50", "frame_ms_p99": "floor_frame_ms_
 
 
 def table(results: dict) -> str:
-    verdicts = {key: (check(results), target) for key, check, target in TARGETS}
+    verdicts = {key: (check(results), target) for key, check, target in TARGETS if key in results}
     lines = ["| key | value | floor | ratio | target | met |", "|---|---|---|---|---|---|"]
     for key, value in results.items():
         if key.startswith(("floor_", "synth_floor", "ingest_baseline")) or not isinstance(value, (int, float)) \

@@ -59,7 +59,7 @@ def test_empty_file_gives_defaults(tmp_path):
     ("window: {fullscreen: 'yes'}", "window.fullscreen: expected true or false, got 'yes'"),
     ("window: {size: [10]}", "window.size: expected [width, height], two integers from 64 to 16384, got [10]"),
     ("window: {background: green}", 'window.background: expected a colour as "#RRGGBB" (quoted) or [r, g, b]'),
-    ("voice: {engine: say}", "voice.engine: expected one of espeak-ng, openjtalk, auto, silent, got 'say'"),
+    ("voice: {engine: say}", "voice.engine: expected one of auto, espeak-ng, piper, openjtalk, kokoro-ja, voicevox, openai-compatible, silent, got 'say'"),
     ("voice: {volume: 2}", "voice.volume: expected a number from 0.0 to 1.0, got 2"),
     ("overlays: {size: big}", "overlays.size: expected an integer from 8 to 200, got 'big'"),
     ("character: ../etc", "character: expected a character folder name, got '../etc'"),

@@ -19,6 +19,7 @@ MESSAGES = 200
 
 def test_flood_every_message_gets_exactly_one_ack(program):
     app = program()
+    app.wait_for_log(r"voice engines ready", timeout=60)  # the voice's model is in memory before we measure
     rss_before = proc_status(app.process.pid)["VmRSS"]
     acks: dict[str, list[dict]] = collections.defaultdict(list)
     lock = threading.Lock()

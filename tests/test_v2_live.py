@@ -11,6 +11,7 @@ import time
 import pytest
 from websockets.sync.client import connect
 
+from support.lines import Lines
 from conftest import ROOT, wait_for
 
 
@@ -142,14 +143,16 @@ class FakeServer:
     def __init__(self, port: int) -> None:
         self.process = subprocess.Popen([sys.executable, str(ROOT / "tests" / "fake_aituberkit_server.py"),
                                          str(port)], stdout=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
-        assert "listening" in self.process.stdout.readline()
+        self._lines = Lines(self.process.stdout)
+        assert "listening" in self._lines.wait(lambda line: True, what="the fake server's first line")
 
-    def frames(self, predicate) -> list[dict]:
+    def frames(self, predicate, timeout: float = 30.0) -> list[dict]:
+        """Every frame the server received until one for which ``predicate``
+        holds; fails the test after ``timeout`` (scaled) instead of hanging."""
         seen: list[dict] = []
         while not seen or not predicate(seen[-1]):
-            line = self.process.stdout.readline()
-            assert line, f"server stream ended; saw {[f.get('type') for f in seen]}"
-            seen.append(json.loads(line))
+            seen.append(json.loads(self._lines.wait(lambda line: True, timeout,
+                                                     what=f"a frame; saw {[f.get('type') for f in seen]}")))
         return seen
 
     def kill(self) -> None:

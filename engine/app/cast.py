@@ -7,7 +7,6 @@ single-character stage is a cast of one, and behaves as before.
 """
 from __future__ import annotations
 
-import dataclasses
 import logging
 import random
 from dataclasses import dataclass, field
@@ -20,7 +19,7 @@ from engine.link.addressing import Addressing
 from engine.settings.cast import CastMember
 from engine.settings.config import Config
 from engine.speech.playback import PlaybackClock
-from engine.speech.voices import make_synthesizer
+from engine.speech.voices import make_synthesizer, with_character_voice
 from engine.speech.worker import CastVoices, Synthesizer, SynthesizerFactory
 from engine.stage.character import CharacterSpec, load_character_spec
 from engine.stage.expression import ExpressionState
@@ -144,18 +143,29 @@ class Cast:
                               fading_from, fade)
 
 
-def voices_of(config: Config) -> SynthesizerFactory:
-    """The voice factory: the one voice, or on a duo stage one per character (her ``voice``)."""
-    voice, cast = config.voice, config.cast
+def voices_of(config: Config, specs: dict[str, CharacterSpec]) -> SynthesizerFactory:
+    """The voice factory: each character's own (character.yaml's ``voice:`` over
+    config.yaml's, and on a duo stage her ``voice`` in stage.characters over
+    both); one voice alone on a single stage, one per character on a duo stage."""
+    cast = config.cast
+
+    def voice_of(member: CastMember, duo: bool = True):
+        own = specs[member.name].voice
+        engine = own.engine
+        if duo and member.voice and (engine or config.voice.engine) == "auto":
+            engine = "espeak-ng"  # auto has no voice names of its own: hers is an espeak-ng voice
+        return with_character_voice(config.voice, engine, (member.voice if duo else None) or own.voice,
+                                    own.fallback)
+
     if len(cast) == 1:
-        return lambda: make_synthesizer(voice)
+        single = voice_of(cast[0], duo=False)
+        return lambda: make_synthesizer(single)
 
     def voices() -> CastVoices:
         made: dict[str, Synthesizer] = {}
         for member in cast:
             try:
-                own = dataclasses.replace(voice, voice_id=member.voice or voice.voice_id)
-                made[member.name] = make_synthesizer(own)
+                made[member.name] = make_synthesizer(voice_of(member))
             except Exception as err:  # her voice is wrong: she speaks with the default one rather than not at all
                 if member is cast[0]:
                     raise

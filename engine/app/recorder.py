@@ -9,7 +9,8 @@ voice that synthesises on the spot, no link, and an "audio device" that
 writes down when each clip starts. Out come the frames as PNG, the exact audio
 as audio.wav, timeline.csv (frame, time, mouth shape, openness, expression,
 where the character stands, how far an expression cross-fade has come),
-phonemes.csv (each phoneme's time and mouth shape, from espeak-ng), and
+phonemes.csv (each phoneme's time and mouth shape, from the voice: piper's alignments,
+espeak-ng's events, VOICEVOX's moras, or estimated from the audio), and
 out.mp4 when ffmpeg is installed.
 """
 from __future__ import annotations

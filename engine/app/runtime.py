@@ -123,7 +123,7 @@ def build(config: Config, character: CharacterSpec, *, say: list[Line] | None = 
     voice = config.voice
     audio = devices.audio or AudioOutput(enabled=voice.engine != "silent", av_offset_s=voice.av_offset_ms / 1000)
     factory = devices.make_synthesizer or (_silent_synthesizer if voice.engine == "silent"
-                                           else voices_of(config))
+                                           else voices_of(config, specs))
     worker = InlineWorker(factory) if devices.inline_voice else TtsWorker(factory, WakingQueue(wake))
     speech = SpeechDriver(SpeechQueue(voice.rate, voice.synth_timeout_s, voice.stream_hold_s), worker, audio,
                           PlaybackClock(devices.now), backlog)
@@ -325,14 +325,23 @@ class Runtime:
                 item = self.inbox.get_nowait()
             except queue.Empty:
                 return
-            self.streamer.seen(item, now)
-            if isinstance(item, Received):
-                self.speech.accept(item, now)
-                accepted += 1
-            elif isinstance(item, Command):
-                self._on_command(item)
-            elif isinstance(item, LinkNotice):
-                self.toasts.push(item.text, item.level, now)
+            try:
+                accepted += self._take(item, now)
+            except Exception:  # a bug met by one message must not end the stream
+                log.exception("internal error while handling %s; carrying on", type(item).__name__)
+                self.toast("Internal error while handling a message (see the log)", "error")
+
+    def _take(self, item: Received | Command | LinkNotice, now: float) -> int:
+        """One inbox item; returns how many messages it put in the speech queue."""
+        self.streamer.seen(item, now)
+        if isinstance(item, Received):
+            self.speech.accept(item, now)
+            return 1
+        if isinstance(item, Command):
+            self._on_command(item)
+        elif isinstance(item, LinkNotice):
+            self.toasts.push(item.text, item.level, now)
+        return 0
 
     def _on_command(self, command: Command) -> None:
         event = command.event

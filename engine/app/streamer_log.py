@@ -9,7 +9,7 @@ import collections
 import time
 from dataclasses import dataclass
 
-from engine.link.inbox import Command, LinkNotice, Received
+from engine.link.inbox import Command, LinkNotice, Received, Stop
 from engine.link.protocol import Cancel
 
 MESSAGES = 50
@@ -61,6 +61,8 @@ class StreamerLog:
             event = item.event
             if isinstance(event, Cancel):
                 self._add(item.connection, f"control.cancel {event.request_id or '(all)'}")
+            elif isinstance(event, Stop):
+                self._add(item.connection, f"stop ({event.mode}){f': {event.reason}' if event.reason else ''}")
             else:
                 self._add(item.connection, f"chat.error: {event.message}")
         else:

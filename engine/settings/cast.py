@@ -41,7 +41,8 @@ class CastMember:
     offset: tuple[int, int] = setting((0, 0), int_pair(-16384, 16384, "[x, y]"))
     scale: float = setting(1.0, number(0.1, 4.0))
     facing: str = setting("right", text(FACINGS))  # "left" mirrors the art, which is drawn facing right
-    voice: str | None = setting(None, text(optional=True, meaning="an espeak-ng voice name"))
+    # Her engine's voice (espeak-ng: a voice such as en-us+f3); over character.yaml's voice.voice
+    voice: str | None = setting(None, text(optional=True, meaning="a voice name for her engine"))
     colour: tuple[int, int, int] | None = setting(None, optional(color()))  # her name on the subtitle
     default: bool = setting(False, boolean())
     turn_px: int = setting(6, integer(0, 64))  # how far a listener's eyes turn toward the speaker

@@ -25,7 +25,10 @@ from engine.settings.validate import (
 from engine.vocabulary import ANCHORS
 from engine.settings.cast import CastMember, characters_check, default_member, duo
 
-VOICE_ENGINES = ("espeak-ng", "openjtalk", "auto", "silent")
+# The engines a sentence can be spoken by (engine.speech.voices), "auto" (the
+# best installed for each sentence's language) and "silent" (mimed).
+SPEECH_ENGINES = ("espeak-ng", "piper", "openjtalk", "kokoro-ja", "voicevox", "openai-compatible")
+VOICE_ENGINES = ("auto", *SPEECH_ENGINES, "silent")
 LINK_MODES = ("server", "client")
 
 
@@ -123,16 +126,61 @@ class StageConfig:
     characters: tuple[CastMember, ...] = setting((), characters_check)
 
 
+_URL = dict(pattern=r"https?://[^\s]+", meaning="an http:// or https:// URL")
+
+
+@dataclass(frozen=True)
+class PiperConfig:
+    model: str | None = setting(None, text(optional=True, meaning="a path to a piper .onnx voice"))
+    speaker: int | None = setting(None, optional(integer(0, 10_000)))
+
+
+@dataclass(frozen=True)
+class KokoroConfig:
+    voice: str = setting("jf_alpha", text(pattern=r"[a-z]{2}_[a-z0-9_]+", meaning='a Kokoro voice such as "jf_alpha"'))
+
+
+@dataclass(frozen=True)
+class VoicevoxConfig:
+    url: str = setting("http://127.0.0.1:50021", text(**_URL))
+    speaker: int = setting(1, integer(0, 1_000_000_000))
+    speed_scale: float = setting(1.0, number(0.5, 2.0))
+    pitch_scale: float = setting(0.0, number(-0.15, 0.15))
+    intonation_scale: float = setting(1.0, number(0.0, 2.0))
+    timeout_s: float = setting(1.5, number(0.1, 60.0))
+
+
+@dataclass(frozen=True)
+class OpenAIVoiceConfig:
+    url: str = setting("http://127.0.0.1:8880", text(**_URL))
+    model: str = setting("tts-1", text(meaning="a model name"))
+    voice: str = setting("alloy", text(meaning="a voice name"))
+    api_key_env: str | None = setting(None, text(optional=True, pattern=r"[A-Za-z_][A-Za-z0-9_]*",
+                                                 meaning="an environment variable's name"))
+    timeout_s: float = setting(3.0, number(0.1, 60.0))
+
+
 @dataclass(frozen=True)
 class VoiceConfig:
-    engine: str = setting("espeak-ng", text(VOICE_ENGINES))
+    engine: str = setting("auto", text(VOICE_ENGINES))
+    fallback: tuple[str, ...] = setting(("espeak-ng",), string_list("engine names (" + ", ".join(SPEECH_ENGINES) + ")",
+                                                                  "|".join(SPEECH_ENGINES)))
     rate: int = setting(175, integer(40, 600))
     volume: float = setting(1.0, number(0.0, 1.0))
     voice_id: str | None = setting(None, text(optional=True, meaning="an espeak-ng voice name"))
-    synth_timeout_s: float = setting(2.0, number(0.1, 60.0))
+    links: str = setting("phrase", text(("phrase", "host")))
+    link_phrase: str = setting("a link", text(meaning="words to say for a URL"))
+    code_phrase: str = setting("some code", text(meaning="words to say for a code block"))
+    emoji_emotions: bool = setting(True, boolean())
+    retry_after_s: float = setting(15.0, number(0.0, 3600.0))
+    synth_timeout_s: float = setting(4.0, number(0.1, 60.0))
     neutral_after_s: float = setting(1.5, number(0.0, 600.0))
     stream_hold_s: float = setting(0.8, number(0.0, 60.0))
     av_offset_ms: int = setting(0, integer(-1000, 1000))
+    piper: PiperConfig = section(PiperConfig)
+    kokoro: KokoroConfig = section(KokoroConfig)
+    voicevox: VoicevoxConfig = section(VoicevoxConfig)
+    openai: OpenAIVoiceConfig = section(OpenAIVoiceConfig)
 
 
 @dataclass(frozen=True)

@@ -133,13 +133,13 @@ class SpeechQueue:
         if not message.spoken:
             sentences = []
         elif own_voice is not None:  # one clip for all of the text: the subtitle shows it as one sentence
-            parts = sentences_of(message.text, message.emotion)
+            parts = sentences_of(message.text, message.emotion, message.emotion_given)
             sentences = [Sentence(" ".join(p.text for p in parts), parts[0].emotion if parts else message.emotion)]
         elif stream is not None:
             sentences = self._streams.take(stream, message.text, message.emotion, message.emotion_given,
                                            message.block is Block.END, now)
         else:
-            sentences = sentences_of(message.text, message.emotion)
+            sentences = sentences_of(message.text, message.emotion, message.emotion_given)
         text = strip_tags(message.text)
         shown = LineShown(ref, message.presentation, message.role, text) if not message.spoken and text else None
         if message.priority and stream is None and shown is None:
@@ -156,7 +156,9 @@ class SpeechQueue:
         self._worker_stalled = False
         if result.uid in self._requested:
             self._ready[result.uid] = result
-        return []
+        # An engine failed and a fallback spoke (or the sentence will be mimed):
+        # the chain reports each failure once, so each is worth a notice.
+        return [VoiceProblem(f"Voice: {result.notice}")] if result.notice is not None else []
 
     def clip_finished(self) -> list[Output]:
         """The clip playing has ended (the driver's clock says so)."""

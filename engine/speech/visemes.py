@@ -1,6 +1,8 @@
-"""Mouth shapes from espeak-ng's phoneme events.
+"""Mouth shapes from the voices' phoneme timing.
 
-espeak-ng reports each phoneme with its position in the audio (ms). The mouth
+espeak-ng reports each phoneme with its position in the audio (ms); piper's
+alignments give each IPA phoneme's length in samples; VOICEVOX gives each
+mora's consonant and vowel lengths. The mouth
 takes five shapes: closed (m, b, p and pauses), half (most consonants), open
 (a-like vowels), wide (e/i) and round (u/o/w). Loudness still decides how far
 the mouth opens; the phoneme decides its shape, and the lips close for m/b/p
@@ -78,6 +80,24 @@ class VisemeTrack:
                 phonemes.append(phoneme + "~")  # the release of the same phoneme
         return cls(tuple(starts), tuple(shapes), tuple(phonemes))
 
+    @classmethod
+    def from_shapes(cls, events: list[tuple[float, str, str]]) -> VisemeTrack:
+        """``events``: (start in seconds, phoneme, shape), ascending; bilabials
+        close for BILABIAL_CLOSE_S and then part, as in ``from_events``."""
+        starts: list[float] = []
+        shapes: list[str] = []
+        phonemes: list[str] = []
+        for i, (start, phoneme, shape) in enumerate(events):
+            starts.append(start)
+            shapes.append(shape)
+            phonemes.append(phoneme)
+            following = events[i + 1][0] if i + 1 < len(events) else None
+            if is_bilabial(phoneme) and (following is None or following - start > BILABIAL_CLOSE_S):
+                starts.append(start + BILABIAL_CLOSE_S)
+                shapes.append("half")
+                phonemes.append(phoneme + "~")
+        return cls(tuple(starts), tuple(shapes), tuple(phonemes))
+
     def at(self, position_s: float) -> str | None:
         """The shape of the phoneme sounding at ``position_s``; None before the first."""
         index = bisect.bisect_right(self.starts, position_s) - 1
@@ -99,4 +119,60 @@ class VisemeTrack:
 
 
 def is_bilabial(phoneme: str) -> bool:
-    return phoneme.strip("'\",%=") in _BILABIAL
+    return phoneme.strip("'\",%=") in _BILABIAL or phoneme in _IPA_BILABIAL
+
+
+# ---- IPA (piper's phonemes, from espeak-ng's IPA output) ------------------------------
+
+_IPA_BILABIAL = {"m", "b", "p", "ɱ"}
+_IPA_OPEN = set("aɑɐæʌɒɶ")
+# Reduced vowels (the schwa of "about", "better"): the jaw barely moves.
+_IPA_REDUCED = set("əɜɚɝᵻ")
+_IPA_WIDE = set("eɛiɪjyʏøœɘɨ")
+_IPA_ROUND = set("oɔuʊwɵʉɯɤ")
+_IPA_PAUSE = set(" ^$_.,;:!?…—-\"'()")
+_IPA_MODIFIERS = set("ˈˌːˑ̃ʰʲʷ̩̯")  # stress, length, nasal, aspiration...: no shape of their own
+
+
+def shape_of_ipa(phoneme: str) -> str:
+    """The mouth shape for one IPA symbol as piper emits it."""
+    if phoneme in _IPA_BILABIAL or phoneme in _IPA_PAUSE or not phoneme:
+        return "closed"
+    base = phoneme[0]
+    if base in _IPA_REDUCED:
+        return "half"
+    if base in _IPA_OPEN:
+        return "open"
+    if base in _IPA_WIDE:
+        return "wide"
+    if base in _IPA_ROUND:
+        return "round"
+    return "half"
+
+
+def track_from_durations(phonemes: list[tuple[str, float]], rate: int) -> VisemeTrack:
+    """A track from IPA phonemes with their lengths in samples at ``rate``
+    (piper's alignments), in order from the start of the audio.
+
+    Stress marks take the shape of the phoneme they precede, length marks
+    that of the one they follow, and a word gap keeps the shape before it
+    (the voice runs on across it); punctuation and the start and end marks
+    (^ $) are pauses: closed.
+    """
+    events: list[tuple[float, str, str]] = []
+    position = 0.0
+    pending_stress: list[float] = []
+    for phoneme, samples in phonemes:
+        start = position / rate
+        position += float(samples)
+        if phoneme in _IPA_MODIFIERS:
+            if phoneme in "ˈˌ":
+                pending_stress.append(start)
+            continue  # a length mark: the previous shape simply lasts longer
+        if phoneme == " " and events:
+            continue
+        begin = pending_stress[0] if pending_stress else start
+        pending_stress = []
+        events.append((begin, phoneme, shape_of_ipa(phoneme)))
+    return VisemeTrack.from_shapes(events)
+

@@ -17,7 +17,9 @@ import yaml
 
 from engine.stage.presence import PresenceConfig
 from engine.vocabulary import EMOTIONS, EYE_STATES, MOUTH_FALLBACKS, REQUIRED_MOUTHS
-from engine.settings.validate import ConfigError, Invalid, build, int_pair, integer, text
+from engine.settings.config import SPEECH_ENGINES
+from engine.settings.validate import (ConfigError, Invalid, build, int_pair, integer, optional, setting, string_list,
+                                      text)
 
 SHEETS = ("body", "eyes", "mouths")
 # Optional viseme shapes, and the required shape each falls back to.
@@ -53,6 +55,20 @@ class EmotionFrames:
 
 
 @dataclass(frozen=True)
+class CharacterVoice:
+    """A character's own voice (character.yaml's optional ``voice:``), plain
+    data for the app to hand to the speech package; unset keys leave
+    config.yaml's ``voice`` as it is. ``voice`` names the engine's voice: an
+    espeak-ng voice, a piper model path, a Kokoro voice, a VOICEVOX speaker
+    id or an OpenAI-compatible voice."""
+
+    engine: str | None = setting(None, text(("auto", *SPEECH_ENGINES), optional=True))
+    voice: str | None = setting(None, text(optional=True, meaning="the engine's voice name"))
+    fallback: tuple[str, ...] | None = setting(None, optional(string_list(
+        "engine names (" + ", ".join(SPEECH_ENGINES) + ")", "|".join(SPEECH_ENGINES))))
+
+
+@dataclass(frozen=True)
 class CharacterSpec:
     name: str
     folder: Path
@@ -60,6 +76,7 @@ class CharacterSpec:
     sheets: dict[str, SheetSpec]
     emotions: dict[str, EmotionFrames]
     presence: PresenceConfig = PresenceConfig()
+    voice: CharacterVoice = CharacterVoice()
 
 
 def png_size(path: Path) -> tuple[int, int]:
@@ -115,7 +132,8 @@ def load_character_spec(folder: Path) -> CharacterSpec:
             raise ConfigError(reader.file, f"emotions.{key}", "one of " + ", ".join(EMOTIONS))
     emotions = {emotion: _read_emotion(reader, emotion, emotions_data, sheets) for emotion in EMOTIONS}
     presence = build(PresenceConfig, data.get("presence"), reader.file, "presence.")
-    return CharacterSpec(name, folder, frame_size, sheets, emotions, presence)
+    voice = build(CharacterVoice, data.get("voice"), reader.file, "voice.")
+    return CharacterSpec(name, folder, frame_size, sheets, emotions, presence, voice)
 
 
 def _read_sheet(reader: _Reader, folder: Path, sheet: str, sheets_data: dict) -> SheetSpec:

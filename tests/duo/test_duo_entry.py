@@ -13,10 +13,9 @@ import pygame
 import pytest
 from api.http_client import get, post
 
-from engine.settings.cast import duo
-from engine.settings.config import VoiceConfig
-from engine.speech.voices import make_synthesizer
-from engine.speech.worker import CastVoices, SynthRequest, synthesize
+from engine.app.cast import load_cast, voices_of
+from engine.settings.config import Config, with_overrides
+from engine.speech.worker import SynthRequest, synthesize
 from support.timing import scaled, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -78,9 +77,9 @@ def test_the_http_api_lists_the_duo_and_speak_with_receiver_id_picks_the_speaker
 
 
 def test_each_character_speaks_with_her_own_voice():
-    """The --duo voices are real espeak-ng voices, and not the same one."""
-    voices = CastVoices({member.name: make_synthesizer(VoiceConfig(voice_id=member.voice)) for member in duo()},
-                        "Kotone")
+    """The --duo voices, made as build() makes them (engine/app/cast.py voices_of), are real and not the same."""
+    config = with_overrides(Config(), duo=True)
+    voices = voices_of(config, load_cast(config, ROOT / "characters"))()
     text = "The same words in two voices."
     kotone = synthesize(voices, SynthRequest(1, text, "Kotone")).clip
     hibiki = synthesize(voices, SynthRequest(2, text, "Hibiki")).clip

@@ -1,0 +1,22 @@
+"""Shared by the voice tests (imported, not a conftest: tests/conftest.py is
+imported by name elsewhere): one voice thread per module, and every time bound
+scaled by the suite's one factor (KUCHIPAKU_TIME_FACTOR, tests/support/timing.py)."""
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from support.timing import scaled
+
+
+def bound(seconds: float) -> float:
+    return scaled(seconds)
+
+
+@pytest.fixture(scope="module")
+def voice_thread():
+    """One thread for every synthesizer of a test module, as in the app:
+    espeak-ng must be used on the thread that initialised it."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="test-voice") as pool:
+        yield lambda fn, *args, **kwargs: pool.submit(fn, *args, **kwargs).result(timeout=bound(120))
