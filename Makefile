@@ -36,7 +36,7 @@ bench: $(STAMP) system-packages-required
 	$(PY) bench/run_benchmarks.py
 
 conformance: $(STAMP)
-	$(PY) tests/run_conformance.py
+	$(PY) tests/conformance/run_conformance.py
 
 soak: $(STAMP) system-packages-required
 	$(PY) bench/soak.py --minutes $(MINUTES)
@@ -53,7 +53,7 @@ check-character: $(STAMP)
 	@test -n "$(NAME)" || { echo 'usage: make check-character NAME=mika' >&2; exit 2; }
 	$(PY) main.py --check-character $(NAME)
 
-# The README's and docs' images, from the current code (tests/test_screenshots.py says when they are stale).
+# The README's and docs' images, from the current code (tests/docs/test_screenshots.py says when they are stale).
 screenshots: $(STAMP) system-packages-required
 	$(PY) tools/screenshots.py
 

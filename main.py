@@ -38,7 +38,8 @@ class _SayLine(argparse.Action):
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="kuchipaku", description="A speaking character driven over WebSocket "
                                      "(AITuberKit External Linkage Mode).")
-    parser.add_argument("--config", type=Path, default=HERE / "config.yaml", help="settings file (default: %(default)s)")
+    parser.add_argument("--config", type=Path, default=HERE / "config.yaml",
+                        help="settings file (default: %(default)s)")
     parser.add_argument("--character", action=_SayLine, dest="character", default=None,
                         help="character folder under characters/; after a --say, who says that line "
                              "(a name or folder on a --duo stage)")

@@ -96,8 +96,8 @@ def main() -> int:
     np.savez_compressed(vowels.PROFILES, cepstral_mean=prior)  # features now lean on it
     vowels._profiles.cache_clear()
     rows = [labelled(voice, text) for text in texts]
-    features = np.vstack([f[(l >= 0) & loud] for f, l, _, loud in rows[:TRAIN]])
-    labels = np.concatenate([l[(l >= 0) & loud] for f, l, _, loud in rows[:TRAIN]])
+    features = np.vstack([f[(lab >= 0) & loud] for f, lab, _, loud in rows[:TRAIN]])
+    labels = np.concatenate([lab[(lab >= 0) & loud] for f, lab, _, loud in rows[:TRAIN]])
     profiles = train(features, labels)
     np.savez_compressed(vowels.PROFILES, cepstral_mean=prior.astype(np.float32),
                         **{k: v.astype(np.float32) for k, v in profiles.items()})

@@ -333,7 +333,8 @@ def part_ingest() -> dict:
     a bare websockets server that only parses the JSON and answers."""
     config = write_config("link: {queue_limit: 100000, rate_per_s: 100000, rate_burst: 100000,\n"
                           "       max_connections: 200, tts_complete: false}\nvoice: {engine: silent}\n")
-    ours_rate = flood_server(lambda port: [sys.executable, str(ROOT / "main.py"), "--port", str(port), "--api-port", "0",
+    ours_rate = flood_server(lambda port: [sys.executable, str(ROOT / "main.py"), "--port", str(port),
+                                          "--api-port", "0",
                                            "--config",
                                            str(config), "--quiet"], "character.message.received")
     bare_rate = flood_server(lambda port: [sys.executable, __file__, "--bare-server", str(port)], "ack")
@@ -497,7 +498,8 @@ def machine() -> str:
         cpu = re.search(r"model name\s*:\s*(.*)", Path("/proc/cpuinfo").read_text()).group(1)
     except (OSError, AttributeError):
         pass
-    return f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores ({cpu}), Python {platform.python_version()}"
+    return (f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores ({cpu}), "
+            f"Python {platform.python_version()}")
 
 
 def main() -> int:

@@ -1,7 +1,9 @@
 # The sample from AITuberKit's External Linkage Mode documentation, unchanged:
 # it makes the character say "Hello! How are you?" with the happy expression.
-import websocket
 import json
+
+import websocket
+
 
 def send_message(text, emotion="neutral"):
     ws = websocket.create_connection("ws://localhost:8000/ws")

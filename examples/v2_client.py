@@ -6,7 +6,7 @@ and prints every event kuchipaku sends back, until the response is done.
 import itertools
 import json
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from websockets.sync.client import connect
 
@@ -19,7 +19,7 @@ def event(event_type, payload=None, request_id=None):
         "version": "2",
         "id": f"bot_{next(ids)}",
         "type": event_type,
-        "timestamp": datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        "timestamp": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
         "payload": payload or {},
     }
     if request_id:

@@ -8,12 +8,12 @@ files, microseconds, and no watcher thread to manage.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
-from engine.stage.character import CharacterSpec, load_character_spec
 from engine.settings.config import Config, load_config
+from engine.stage.character import CharacterSpec, load_character_spec
 
 POLL_S = 1.0
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from typing import Callable, Hashable
 
 ABANDONED_S = 30.0  # admitted but never handled (the handshake failed): forgotten after this
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import itertools
 import json
-from datetime import datetime, timezone
-from typing import Any, Callable
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
 
 from engine.link.protocol import ErrorCode, Warning
 from engine.vocabulary import EMOTIONS
@@ -28,12 +29,12 @@ CLIENT_CAPABILITIES = ("ack", "ping", "pong", "chat.message", "chat.start", "cha
 
 def iso_timestamp(moment: datetime) -> str:
     """2026-06-20T00:00:00.000Z, as the protocol's examples."""
-    moment = moment.astimezone(timezone.utc)
+    moment = moment.astimezone(UTC)
     return f"{moment:%Y-%m-%dT%H:%M:%S}.{moment.microsecond // 1000:03d}Z"
 
 
 def _utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _dump(obj: dict[str, Any]) -> str:

@@ -19,20 +19,21 @@ import logging
 import socket
 import struct
 import threading
-from typing import Callable, Protocol
+from collections.abc import Callable
+from typing import Protocol
 from urllib.parse import urlsplit
 
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 from websockets.sync.server import Server, ServerConnection, serve
 
-from engine.link.arrival import ArrivalOrder
-from engine.settings.config import LinkConfig
-from engine.link.inbox import Backlog, Inbox, LinkNotice
-from engine.link.security import origin_allowed, token_in_request, token_matches
 from engine.link.addressing import Addressing
-from engine.link.session import LinkSession
+from engine.link.arrival import ArrivalOrder
+from engine.link.inbox import Backlog, Inbox, LinkNotice
 from engine.link.replies import Replies
+from engine.link.security import origin_allowed, token_in_request, token_matches
+from engine.link.session import LinkSession
+from engine.settings.config import LinkConfig
 
 log = logging.getLogger("kuchipaku.link")
 

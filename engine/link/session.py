@@ -8,15 +8,26 @@ that.) Replies go out through ``send``, which only queues.
 from __future__ import annotations
 
 import logging
-from typing import Callable
+from collections.abc import Callable
 
-from engine.settings.config import LinkConfig
 from engine.link.addressing import Addressing
 from engine.link.inbox import Backlog, Command, Inbox, LinkNotice, Received
-from engine.link.security import RateLimiter
-from engine.link.protocol import (Ack, Cancel, ChatError, ChatMessage, ErrorCode, Hello, Parsed, Ping, Pong,
-                             ProtocolError, parse_frame)
+from engine.link.protocol import (
+    Ack,
+    Cancel,
+    ChatError,
+    ChatMessage,
+    ErrorCode,
+    Hello,
+    Parsed,
+    Ping,
+    Pong,
+    ProtocolError,
+    parse_frame,
+)
 from engine.link.replies import Replies
+from engine.link.security import RateLimiter
+from engine.settings.config import LinkConfig
 
 log = logging.getLogger("kuchipaku.link")
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import pygame
 
 from engine.overlay.fonts import TextFont
-from engine.settings.config import OverlayConfig
 from engine.overlay.text_layout import wrap
+from engine.settings.config import OverlayConfig
 
 PADDING = 20
 KEY = (255, 0, 255)  # the corners outside the rounded rectangle; never drawn

@@ -1,7 +1,7 @@
 """Line wrapping that works for English and for Japanese, which has no spaces."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from engine.vocabulary import is_wide
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 
+from engine.settings.cast import CastMember, characters_check, default_member, duo
 from engine.settings.validate import (
     ConfigError,
     boolean,
@@ -23,7 +24,6 @@ from engine.settings.validate import (
     text,
 )
 from engine.vocabulary import ANCHORS
-from engine.settings.cast import CastMember, characters_check, default_member, duo
 
 # The engines a sentence can be spoken by (engine.speech.voices), "auto" (the
 # best installed for each sentence's language) and "silent" (mimed).

@@ -10,8 +10,8 @@ rest of the response, as it does within one text.
 from __future__ import annotations
 
 import collections
+from collections.abc import Hashable
 from dataclasses import dataclass
-from typing import Hashable
 
 from engine.speech.text import Sentence, ends_sentence, final_emotion, sentences_of
 

@@ -13,14 +13,14 @@ import logging
 import queue
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from engine.speech.clip import AudioClip
+
 # The engines live in engine.speech.voices; these names are re-exported here
 # because the worker's callers and tests have always found them here.
 from engine.speech.voices.base import SynthesisError, Synthesizer, VoiceProblem
-from engine.speech.voices.espeak import EspeakSynthesizer
 
 log = logging.getLogger("kuchipaku.tts")
 

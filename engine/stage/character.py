@@ -15,11 +15,20 @@ from typing import Any
 
 import yaml
 
+from engine.settings.config import SPEECH_ENGINES
+from engine.settings.validate import (
+    ConfigError,
+    Invalid,
+    build,
+    int_pair,
+    integer,
+    optional,
+    setting,
+    string_list,
+    text,
+)
 from engine.stage.presence import PresenceConfig
 from engine.vocabulary import EMOTIONS, EYE_STATES, MOUTH_FALLBACKS, REQUIRED_MOUTHS
-from engine.settings.config import SPEECH_ENGINES
-from engine.settings.validate import (ConfigError, Invalid, build, int_pair, integer, optional, setting, string_list,
-                                      text)
 
 SHEETS = ("body", "eyes", "mouths")
 # Optional viseme shapes, and the required shape each falls back to.

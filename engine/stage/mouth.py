@@ -8,8 +8,6 @@ threshold. Lips meet for m/b/p and pauses whatever the loudness says.
 """
 from __future__ import annotations
 
-from engine.vocabulary import MOUTH_SHAPES
-
 # (enter, leave) thresholds on openness for the half and open levels.
 _HALF = (0.16, 0.10)
 _OPEN = (0.50, 0.40)

@@ -9,8 +9,6 @@ import pygame
 
 from engine.stage.character import CharacterSpec, SheetSpec
 
-
-
 _KEY = (255, 0, 254)  # marks what is outside the character in a pre-blended face; never in the art
 
 

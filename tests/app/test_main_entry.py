@@ -8,74 +8,11 @@ import re
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
-import yaml
 
 from support.timing import scaled, wait_for
-from support.xvfb import VirtualDisplay, press_key, xvfb_available
-
-ROOT = Path(__file__).resolve().parents[2]
-WINDOW = (640, 360)
-
-needs_x = pytest.mark.skipif(not xvfb_available() and not os.environ.get("CI"),
-                             reason="Xvfb is not installed (make test installs it)")
-
-
-class Running:
-    """main.py on the virtual display with its own config file, log in a file."""
-
-    def __init__(self, tmp_path: Path, display: VirtualDisplay, config: dict, *args: str) -> None:
-        self.config_path = tmp_path / "config.yaml"
-        self.write_config(config)
-        self.log_path = tmp_path / "kuchipaku.log"
-        self._log = self.log_path.open("wb")
-        env = {**os.environ, **display.env, "SDL_AUDIODRIVER": "dummy", "PYTHONUNBUFFERED": "1"}
-        self.process = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "--config", str(self.config_path),
-                                         "--port", "0", "--api-port", "0", *args], cwd=tmp_path, env=env, stdin=subprocess.DEVNULL,
-                                        stdout=self._log, stderr=subprocess.STDOUT)
-
-    def write_config(self, config: dict) -> None:
-        # Written whole and renamed, as editors do, so the program never reads half a file.
-        staging = self.config_path.with_suffix(".tmp")
-        staging.write_text(yaml.safe_dump(config), encoding="utf-8")
-        os.replace(staging, self.config_path)
-
-    def log(self) -> str:
-        return self.log_path.read_text(encoding="utf-8", errors="replace")
-
-    def wait_for_log(self, pattern: str, timeout: float = 20.0) -> re.Match:
-        regex = re.compile(pattern)
-
-        def found():
-            if self.process.poll() is not None and not regex.search(self.log()):
-                pytest.fail(f"main.py exited with {self.process.returncode} before /{pattern}/:\n{self.log()}")
-            return regex.search(self.log())
-        return wait_for(found, timeout, what=f"/{pattern}/ in the log:\n{self.log()}")
-
-    def stop(self) -> int:
-        if self.process.poll() is None:
-            self.process.terminate()
-        try:
-            return self.process.wait(scaled(10))
-        finally:
-            self._log.close()
-
-
-@pytest.fixture
-def display():
-    if not xvfb_available():
-        pytest.fail("Xvfb is missing: `make test` installs it (tools/ensure_system_packages.sh)")
-    screen = VirtualDisplay((1280, 720))
-    yield screen
-    screen.close()
-
-
-def base_config() -> dict:
-    config = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
-    config["window"].update(size=list(WINDOW), position=[0, 0])
-    return config
+from support.xvfb import ROOT, Running, VirtualDisplay, base_config, needs_x, press_key
 
 
 def corner(display: VirtualDisplay) -> tuple[int, int, int]:

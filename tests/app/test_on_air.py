@@ -15,11 +15,10 @@ from pathlib import Path
 
 import numpy as np
 import pygame
-from app.test_main_entry import ROOT, WINDOW, Running, base_config, display, needs_x  # noqa: F401 (fixture)
 from websockets.sync.client import connect
 
 from support.timing import scaled, wait_for
-from support.xvfb import VirtualDisplay
+from support.xvfb import ROOT, WINDOW, Running, VirtualDisplay, base_config, needs_x
 
 SAMPLE = (ROOT / "examples" / "send_message.py").read_text(encoding="utf-8")
 CONTROL_AT, CONTROL_SIZE = (660, 0), (600, 700)
@@ -149,7 +148,8 @@ def test_no_screen_is_one_clear_line_and_a_non_zero_exit():
     """With no DISPLAY and no driver named, SDL would quietly pick its offscreen driver."""
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER")}
     env["SDL_AUDIODRIVER"] = "dummy"
-    done = subprocess.run([sys.executable, str(ROOT / "main.py"), "--port", "0", "--api-port", "0"], env=env, capture_output=True,
+    done = subprocess.run([sys.executable, str(ROOT / "main.py"), "--port", "0", "--api-port", "0"], env=env,
+                          capture_output=True,
                           text=True, timeout=scaled(60), stdin=subprocess.DEVNULL)
     assert done.returncode == 3
     lines = [line for line in done.stderr.splitlines() if line.startswith("kuchipaku:")]
@@ -161,7 +161,8 @@ def test_headless_asked_for_runs_with_no_screen(tmp_path):
     env.update(SDL_AUDIODRIVER="dummy", PYTHONUNBUFFERED="1")
     log_path = tmp_path / "log.txt"
     with log_path.open("wb") as log:
-        process = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "--headless", "--port", "0", "--api-port", "0",
+        process = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "--headless", "--port", "0",
+                                    "--api-port", "0",
                                     "--say", "Nobody sees me."], env=env, stdout=log, stderr=subprocess.STDOUT,
                                    stdin=subprocess.DEVNULL)
         try:
@@ -182,11 +183,10 @@ def test_control_window_buttons_act_and_closing_it_leaves_the_stage_running():
     action; the control window's close event closes only it."""
     import dataclasses
 
-    from conftest import run_app
-
     from engine.app.runtime import Line, build
     from engine.settings.config import Config, LinkConfig
     from engine.stage.character import load_character_spec
+    from support.program import run_app
 
     config = dataclasses.replace(Config(), link=LinkConfig(port=0))
     app = build(config, load_character_spec(ROOT / "characters" / "default"),

@@ -7,12 +7,13 @@ from __future__ import annotations
 import dataclasses
 
 import pygame
-from conftest import ROOT, run_app, wait_for
-from zoo import AituberServerV2, scaled
 
 from engine.app.runtime import Runtime, build
 from engine.settings.config import Config, LinkConfig
 from engine.stage.character import load_character_spec
+from support.program import ROOT, run_app
+from support.timing import wait_for
+from support.zoo import AituberServerV2, scaled
 
 LONG = "please tell me a very long story about a cat who learned to sing at night"
 

@@ -14,14 +14,14 @@ import queue
 import time
 
 import pytest
-from conftest import wait_for
-from zoo import INVALID_JA, AituberServerLegacy, AituberServerV2, PinglessRelay, scaled, speak_test
 
 from engine.link.client import STALE, LinkClient
 from engine.link.inbox import Backlog, Command, LinkNotice, Received
 from engine.link.protocol import Cancel
 from engine.link.replies import Replies
 from engine.settings.config import LinkConfig
+from support.timing import wait_for
+from support.zoo import INVALID_JA, AituberServerLegacy, AituberServerV2, PinglessRelay, scaled, speak_test
 
 # What AITuberKit sends a server, and nothing else (externalLinkageProtocol.ts).
 AITUBERKIT_SENDS = {"session.hello", "ping", "chat.message", "chat", "control.cancel",

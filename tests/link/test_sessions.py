@@ -9,9 +9,6 @@ import logging
 import queue
 import socket
 
-from conftest import wait_for
-from zoo import scaled
-
 from engine.link.client import LinkClient
 from engine.link.client_session import ClientSession
 from engine.link.guard import ServerStream
@@ -21,6 +18,8 @@ from engine.link.replies import Replies
 from engine.link.segments import Segments
 from engine.link.session import LinkSession
 from engine.settings.config import LinkConfig
+from support.timing import wait_for
+from support.zoo import scaled
 
 
 def v2(event_type: str, payload: dict | None = None, **envelope) -> str:

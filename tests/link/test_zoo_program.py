@@ -9,9 +9,10 @@ import threading
 import time
 
 import pytest
-from conftest import wait_for
-from test_v2_live import program_client
-from zoo import (
+
+from support.aituberkit import program_client
+from support.timing import wait_for
+from support.zoo import (
     INVALID_JA,
     AituberServerLegacy,
     AituberServerV2,

@@ -26,7 +26,8 @@ def character_with(tmp_path: Path, voice_yaml: str) -> Path:
 def test_no_voice_section_leaves_the_config_voice(tmp_path):
     spec = load_character_spec(character_with(tmp_path, ""))
     assert spec.voice == CharacterVoice()
-    assert with_character_voice(VoiceConfig(), spec.voice.engine, spec.voice.voice, spec.voice.fallback) == VoiceConfig()
+    voice = spec.voice
+    assert with_character_voice(VoiceConfig(), voice.engine, voice.voice, voice.fallback) == VoiceConfig()
 
 
 def test_a_character_names_engine_voice_and_fallback(tmp_path):

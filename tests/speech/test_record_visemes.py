@@ -6,8 +6,8 @@ import csv
 import subprocess
 import sys
 
-from voice_fixtures import bound, voice_thread  # noqa: F401 - a fixture
 from engine.speech.visemes import shape_of_ipa
+from support.timing import scaled
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parents[2]
 
@@ -16,7 +16,7 @@ def test_phonemes_csv_holds_piper_visemes(tmp_path):
     out = tmp_path / "rec"
     done = subprocess.run([sys.executable, str(ROOT / "main.py"), "--record", str(out), "--say",
                            "Mama bought a blue boat.", "--fps", "30"], capture_output=True, text=True,
-                          timeout=bound(180), stdin=subprocess.DEVNULL)
+                          timeout=scaled(180), stdin=subprocess.DEVNULL)
     assert done.returncode == 0, done.stderr
     assert 'voice piper synthesised: "Mama bought a blue boat."' in done.stderr + done.stdout
     rows = list(csv.DictReader((out / "phonemes.csv").open(encoding="utf-8")))

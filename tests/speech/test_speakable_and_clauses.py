@@ -90,7 +90,8 @@ def test_long_sentences_are_cut_at_clauses_and_short_ones_are_not():
                        "and honestly it looks like rain all afternoon;", "so bring an umbrella:", "you will need it."]
     assert join_sentences(clauses) == long
     japanese = "今日はとてもいい天気ですね、みんなで公園に行って、お弁当を食べましょう。"
-    assert split_clauses(japanese) == ["今日はとてもいい天気ですね、", "みんなで公園に行って、", "お弁当を食べましょう。"]
+    assert split_clauses(japanese) == ["今日はとてもいい天気ですね、", "みんなで公園に行って、",
+                                       "お弁当を食べましょう。"]
     assert join_sentences(split_clauses(japanese)) == japanese
     assert split_clauses("It costs 1,000,000 yen at 12:30 today and it is a very expensive thing indeed.") == [
         "It costs 1,000,000 yen at 12:30 today and it is a very expensive thing indeed."]

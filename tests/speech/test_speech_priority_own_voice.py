@@ -10,12 +10,12 @@ import json
 import wave
 
 import numpy as np
-from test_speech_driver import Harness
 
 from engine.link.inbox import Received
 from engine.link.protocol import parse_frame
 from engine.speech.events import MessageDone, SentenceStarted, SpeechError
 from engine.vocabulary import AUDIO_RATE
+from support.speech_harness import Harness
 
 
 def wav_b64(seconds: float = 0.5, rate: int = 16000) -> str:

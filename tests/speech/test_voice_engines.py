@@ -9,15 +9,15 @@ import time
 import numpy as np
 import pytest
 
-from voice_fixtures import bound, voice_thread  # noqa: F401 - a fixture
-from fake_openai_tts import OpenAITtsServer
-from fake_voicevox import VoicevoxServer, audio_query
 from engine.settings.config import OpenAIVoiceConfig, VoiceConfig, VoicevoxConfig
 from engine.speech.voices import VoiceProblem, make_synthesizer, with_character_voice
 from engine.speech.voices.base import SynthesisError
 from engine.speech.voices.voicevox import mora_events
 from engine.speech.worker import TtsWorker
 from engine.vocabulary import AUDIO_RATE
+from support.fake_openai_tts import OpenAITtsServer
+from support.fake_voicevox import VoicevoxServer
+from support.timing import scaled
 
 
 def audible(clip) -> None:
@@ -96,7 +96,7 @@ def test_voicevox_speaks_and_its_moras_drive_the_mouth(voicevox, voice_thread):
     vowels = [(start, end, phoneme, shape) for (start, phoneme, shape), (end, _, _) in zip(events, events[1:])
               if phoneme in "aiueo"]
     assert [p for _, _, p, _ in vowels] == ["o", "i", "i", "a", "a", "a"]
-    for start, end, phoneme, shape in vowels:  # each vowel's own shape, in the middle of it
+    for start, end, phoneme, _ in vowels:  # each vowel's own shape, in the middle of it
         assert clip.viseme_at((start + end) / 2) == {"a": "open", "i": "wide", "o": "round"}[phoneme]
     n_start = next(start for start, phoneme, _ in events if phoneme == "N")
     assert clip.viseme_at(n_start + 0.01) == "closed"  # ん: lips together
@@ -120,7 +120,7 @@ def test_voicevox_settings_reach_the_query(voicevox, voice_thread):
 @pytest.mark.parametrize("fault", ["down", "slow", "error", "broken wav"])
 def test_voicevox_failing_falls_back_within_its_timeout(voicevox, voice_thread, fault):
     # The fake synthesises with piper, slow on a busy machine: only "slow" needs the short timeout.
-    timeout = bound(0.5) if fault == "slow" else bound(5.0)
+    timeout = scaled(0.5) if fault == "slow" else scaled(5.0)
     url = voicevox.url
     if fault == "down":
         voicevox.stop()
@@ -135,7 +135,7 @@ def test_voicevox_failing_falls_back_within_its_timeout(voicevox, voice_thread, 
     clip = voice_thread(chain.synthesize, "こんにちは")
     took = time.monotonic() - started
     assert chain.last_engine == "espeak-ng" and clip.audible
-    assert took < timeout + bound(1.0), took  # the timeout, plus espeak-ng's own few ms
+    assert took < timeout + scaled(1.0), took  # the timeout, plus espeak-ng's own few ms
     problem = chain.take_problem()
     assert isinstance(problem, VoiceProblem) and problem.engine == "voicevox" and problem.fallback == "espeak-ng"
     expected = {"down": "not running", "slow": "did not answer", "error": "HTTP 500",
@@ -146,7 +146,7 @@ def test_voicevox_failing_falls_back_within_its_timeout(voicevox, voice_thread, 
     started = time.monotonic()
     voice_thread(chain.synthesize, "もう一度")
     assert chain.last_engine == "espeak-ng" and len(voicevox.requests) == asked
-    assert time.monotonic() - started < bound(1.0)
+    assert time.monotonic() - started < scaled(1.0)
 
 
 def test_voicevox_is_tried_again_after_retry_after_s(voicevox, voice_thread):
@@ -165,7 +165,7 @@ def test_with_no_fallback_a_failing_server_is_a_synthesis_error_that_the_worker_
     worker.start()
     try:
         worker.submit(1, "こんにちは")
-        result = worker.results.get(timeout=bound(10))
+        result = worker.results.get(timeout=scaled(10))
     finally:
         worker.stop()
     assert result.clip is None and "not running" in result.error
@@ -177,7 +177,7 @@ def test_the_worker_passes_on_the_notice_when_a_fallback_spoke():
     worker.start()
     try:
         worker.submit(1, "こんにちは")
-        result = worker.results.get(timeout=bound(10))
+        result = worker.results.get(timeout=scaled(10))
     finally:
         worker.stop()
     assert result.clip is not None and result.notice.fallback == "espeak-ng"
@@ -215,7 +215,7 @@ def test_openai_compatible_speaks_with_the_key_from_the_environment(openai_serve
 
 def test_openai_compatible_with_a_wrong_key_falls_back(openai_server, voice_thread, monkeypatch):
     monkeypatch.setenv("KUCHIPAKU_TEST_KEY", "wrong")
-    chain = voice_thread(make_synthesizer, openai_voice(openai_server.url, timeout_s=bound(2.0)))
+    chain = voice_thread(make_synthesizer, openai_voice(openai_server.url, timeout_s=scaled(2.0)))
     voice_thread(chain.synthesize, "Hello.")
     assert chain.last_engine == "espeak-ng"
     assert "HTTP 401" in chain.take_problem().reason
@@ -231,14 +231,14 @@ def test_openai_compatible_without_its_key_variable_is_unavailable_and_says_so(v
 @pytest.mark.parametrize("fault", ["slow", "error", "broken wav"])
 def test_openai_compatible_failing_falls_back_in_bounded_time(openai_server, voice_thread, monkeypatch, fault):
     monkeypatch.setenv("KUCHIPAKU_TEST_KEY", "sk-test-123")
-    timeout = bound(0.5) if fault == "slow" else bound(5.0)
+    timeout = scaled(0.5) if fault == "slow" else scaled(5.0)
     openai_server.delay_s = timeout * 3 if fault == "slow" else 0.0
     openai_server.fail_status = 500 if fault == "error" else None
     openai_server.broken_wav = fault == "broken wav"
     chain = voice_thread(make_synthesizer, openai_voice(openai_server.url, timeout_s=timeout))
     started = time.monotonic()
     clip = voice_thread(chain.synthesize, "Hello.")
-    assert time.monotonic() - started < timeout + bound(1.0)
+    assert time.monotonic() - started < timeout + scaled(1.0)
     assert chain.last_engine == "espeak-ng" and clip.audible
 
 

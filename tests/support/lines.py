@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import queue
 import threading
-from typing import IO, Callable
+from collections.abc import Callable
+from typing import IO
 
 import pytest
 

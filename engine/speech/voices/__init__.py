@@ -15,12 +15,12 @@ from __future__ import annotations
 import dataclasses
 
 from engine.settings.config import VoiceConfig
+from engine.speech.language import is_kana_or_kanji, mostly_japanese
 from engine.speech.voices.base import SynthesisError, Synthesizer, VoiceProblem
 from engine.speech.voices.chain import ESPEAK, KOKORO, OPENJTALK, PIPER, EngineMakers, VoiceChain
 from engine.speech.voices.dsp import decode_wav, resample, to_int16, trim_silence
 from engine.speech.voices.espeak import EspeakSynthesizer
 from engine.speech.voices.kokoro import KokoroJaSynthesizer
-from engine.speech.language import is_kana_or_kanji, mostly_japanese
 from engine.speech.voices.openai_compatible import OpenAICompatibleSynthesizer
 from engine.speech.voices.openjtalk import OpenJTalkSynthesizer
 from engine.speech.voices.piper import PiperSynthesizer

@@ -19,15 +19,15 @@ from __future__ import annotations
 import json
 import logging
 import time
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
 from engine.settings.config import VoiceConfig
 from engine.speech.clip import AudioClip, clip_from_samples
+from engine.speech.language import mostly_japanese
 from engine.speech.speakable import SpeakableOptions, speakable
 from engine.speech.voices.base import SynthesisError, Synthesizer, VoiceProblem, engine_work
-from engine.speech.language import mostly_japanese
 from engine.vocabulary import AUDIO_RATE
 
 log = logging.getLogger("kuchipaku.tts")

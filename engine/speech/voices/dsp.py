@@ -11,7 +11,6 @@ import numpy as np
 from engine.speech.voices.base import SynthesisError
 from engine.vocabulary import AUDIO_RATE
 
-
 _RESAMPLE_CHUNK = 8192  # output samples per step: bounds the gathered taps to a few MB
 
 

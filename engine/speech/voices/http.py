@@ -9,7 +9,6 @@ says which server did what.
 from __future__ import annotations
 
 import http.client
-import socket
 import time
 import urllib.parse
 
@@ -63,7 +62,7 @@ def request(method: str, url: str, body: bytes, headers: dict[str, str], timeout
         data = b"".join(chunks)
     except SynthesisError:
         raise
-    except (socket.timeout, TimeoutError) as err:
+    except TimeoutError as err:
         raise SynthesisError(f"{where} did not answer within {stated_s or timeout_s:g} s") from err
     except ConnectionRefusedError as err:
         raise SynthesisError(f"{where} is not running (connection refused)") from err
@@ -80,5 +79,5 @@ def request(method: str, url: str, body: bytes, headers: dict[str, str], timeout
 def _left(deadline: float, where: str) -> float:
     left = deadline - time.monotonic()
     if left <= 0:
-        raise socket.timeout(f"{where}: out of time")
+        raise TimeoutError(f"{where}: out of time")
     return left

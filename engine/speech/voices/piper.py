@@ -49,7 +49,7 @@ def load_voice(model: Path) -> Any:
     with _CACHE_LOCK:
         if key not in _CACHE:
             try:
-                from piper import PiperVoice
+                from piper import PiperVoice  # noqa: F401  (checked here; loaded on the worker below)
             except ImportError as err:
                 raise SynthesisError(NOT_INSTALLED if err.name == "piper" else
                                      f"piper-tts could not be loaded: {err}") from err

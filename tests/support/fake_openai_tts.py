@@ -1,0 +1,109 @@
+"""An OpenAI-compatible speech server for the tests, written from OpenAI's
+published ``POST /v1/audio/speech`` (JSON body: model, input, voice,
+response_format, speed; the reply is the audio file itself) as local servers
+such as Kokoro-FastAPI and openedai-speech serve it. Like OpenAI it answers
+401 with {"error": {...}} when an API key is required and missing or wrong,
+and 400 for a body without ``input``.
+
+The audio is real speech from piper (en_US-joe-medium), as a 24 kHz 16-bit
+WAV (what OpenAI's wav format is). Misbehaviour for the fallback tests:
+``delay_s``, ``fail_status``, ``broken_wav``; ``float_wav`` sends IEEE float
+samples, as some servers do.
+"""
+from __future__ import annotations
+
+import io
+import json
+import struct
+import threading
+import time
+import wave
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import numpy as np
+
+from support.fake_voicevox import _LOCK, _voice
+
+RATE = 24000
+
+
+def speech_wav(text: str, float_samples: bool = False) -> bytes:
+    voice = _voice()
+    with _LOCK:
+        audio = np.concatenate([c.audio_float_array for c in voice.synthesize(text)]).astype(np.float64)
+    source = voice.config.sample_rate
+    audio = np.interp(np.arange(0, len(audio) * RATE / source) * source / RATE, np.arange(len(audio)), audio)
+    if float_samples:
+        data = audio.astype("<f4").tobytes()
+        fmt = struct.pack("<HHIIHH", 3, 1, RATE, RATE * 4, 4, 32)
+        return (b"RIFF" + struct.pack("<I", 4 + 8 + len(fmt) + 8 + len(data)) + b"WAVE" + b"fmt "
+                + struct.pack("<I", len(fmt)) + fmt + b"data" + struct.pack("<I", len(data)) + data)
+    out = io.BytesIO()
+    with wave.open(out, "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(RATE)
+        wav.writeframes(np.clip(audio * 32767, -32768, 32767).astype("<i2").tobytes())
+    return out.getvalue()
+
+
+class OpenAITtsServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, api_key: str | None = None) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.api_key = api_key
+        self.delay_s = 0.0
+        self.fail_status: int | None = None
+        self.broken_wav = False
+        self.float_wav = False
+        self.bodies: list[dict] = []
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+    def stop(self) -> None:
+        self.shutdown()
+        self.server_close()
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: OpenAITtsServer
+
+    def log_message(self, *args) -> None:
+        pass
+
+    def _reply(self, status: int, body: bytes, kind: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _error(self, status: int, message: str, kind: str) -> None:
+        self._reply(status, json.dumps({"error": {"message": message, "type": kind}}).encode(), "application/json")
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if self.server.delay_s:
+            time.sleep(self.server.delay_s)
+        if self.path != "/v1/audio/speech":
+            self._error(404, "not found", "invalid_request_error")
+            return
+        if self.server.api_key and self.headers.get("Authorization") != f"Bearer {self.server.api_key}":
+            self._error(401, "Incorrect API key provided", "invalid_request_error")
+            return
+        try:
+            request = json.loads(body)
+            text = request["input"]
+        except (ValueError, KeyError, TypeError):
+            self._error(400, "'input' is a required property", "invalid_request_error")
+            return
+        self.server.bodies.append(request)
+        if self.server.fail_status:
+            self._error(self.server.fail_status, "The server had an error", "server_error")
+            return
+        wav = b"RIFF....WAVEfmt junk" if self.server.broken_wav else speech_wav(text, self.server.float_wav)
+        self._reply(200, wav, "audio/wav")
