@@ -17,7 +17,8 @@ from websockets.sync.client import connect
 
 from engine.app.runtime import Devices, Runtime, build
 from engine.settings.config import Config, HttpApiConfig, LinkConfig
-from engine.speech.worker import EspeakSynthesizer, SynthesisError
+from engine.speech.voices.base import SynthesisError
+from engine.speech.voices.espeak import EspeakSynthesizer
 from engine.stage.character import load_character_spec
 from support.process import proc_status
 from support.program import ROOT, run_app

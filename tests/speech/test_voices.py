@@ -15,7 +15,8 @@ from engine.settings.config import VoiceConfig
 from engine.speech.clip import STEP_S
 from engine.speech.playback import MIXER_RATE
 from engine.speech.voices import AutoSynthesizer, make_synthesizer, mostly_japanese, resample, to_int16, trim_silence
-from engine.speech.worker import EspeakSynthesizer, SynthesisError
+from engine.speech.voices.base import SynthesisError
+from engine.speech.voices.espeak import EspeakSynthesizer
 
 NEEDS_OPENJTALK = "pyopenjtalk-plus is not installed (make test JA=1 installs it)"
 HAS_OPENJTALK = importlib.util.find_spec("pyopenjtalk") is not None

@@ -113,7 +113,7 @@ def test_real_espeak_gives_visemes_in_time_with_the_audio():
     import threading
 
     from engine.settings.config import VoiceConfig
-    from engine.speech.worker import EspeakSynthesizer
+    from engine.speech.voices.espeak import EspeakSynthesizer
 
     out = {}
     thread = threading.Thread(target=lambda: out.update(clip=EspeakSynthesizer(VoiceConfig()).synthesize(
