@@ -1,7 +1,7 @@
 """kuchipaku: give an AI streamer a voice and a face.
 
-    python main.py [--config config.yaml] [--character NAME] [--host H] [--port P]
-                   [--fullscreen | --windowed] [--say TEXT [--emotion E]]...
+    python main.py [--config config.yaml] [--character NAME | --duo] [--host H] [--port P]
+                   [--fullscreen | --windowed] [--say TEXT [--emotion E] [--character NAME]]...
     python main.py --new-character NAME | --check-character NAME [--out PATH]
 """
 from __future__ import annotations
@@ -17,18 +17,21 @@ HERE = Path(__file__).resolve().parent
 
 class _SayLine(argparse.Action):
     """--say TEXT appends a line; --emotion E sets the emotion of the --say
-    before it, or, given before any --say, of every line that names none."""
+    before it, or, given before any --say, of every line that names none.
+    --character works the same way for who says it; before any --say, it picks
+    the one character on the stage (as it always has)."""
 
     def __call__(self, parser, namespace, value, option_string=None):
         lines = list(getattr(namespace, "lines", None) or [])  # never the shared default list
+        slot, flag = (2, "character") if option_string == "--character" else (1, "emotion")
         if option_string == "--say":
-            lines.append([value, None])
-        elif lines and lines[-1][1] is None:
-            lines[-1][1] = value
+            lines.append([value, None, None])
+        elif lines and lines[-1][slot] is None:
+            lines[-1][slot] = value
         elif lines:
-            parser.error(f"--emotion {value}: the line before it already has an emotion")
+            parser.error(f"--{flag} {value}: the line before it already has one")
         else:
-            namespace.emotion = value
+            setattr(namespace, flag, value)
         namespace.lines = lines
 
 
@@ -37,7 +40,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                                      "(AITuberKit External Linkage Mode).")
     parser.add_argument("--config", type=Path, default=HERE / "config.yaml",
                         help="settings file (default: %(default)s)")
-    parser.add_argument("--character", help="character folder under characters/")
+    parser.add_argument("--character", action=_SayLine, dest="character", default=None,
+                        help="character folder under characters/; after a --say, who says that line "
+                             "(a name or folder on a --duo stage)")
+    parser.add_argument("--duo", action="store_true",
+                        help="two characters on the stage: Kotone and Hibiki")
     parser.add_argument("--host", help="address to listen on (default from config: 127.0.0.1)")
     parser.add_argument("--port", type=int, help="port to listen on (0: any free port)")
     parser.add_argument("--api-port", type=int, help="port of the HTTP API (default from config: 3000; "
@@ -98,14 +105,15 @@ def main(argv: list[str] | None = None) -> int:
         headless()
 
     # Imported after logging is set up, and so that --help needs no pygame.
+    from engine.app.cast import load_cast
     from engine.app.loop import run
     from engine.app.runtime import Line, build
     from engine.app.window import DisplayUnavailable
     from engine.link.http_server import ApiBindError
     from engine.link.security import check_api_exposure, check_exposure
+    from engine.settings.cast import aliases
     from engine.settings.config import load_config, with_overrides
     from engine.settings.validate import ConfigError, Invalid, integer, text
-    from engine.stage.character import load_character_spec
     from engine.vocabulary import EMOTIONS
 
     try:
@@ -115,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
                                    ("--character", text(pattern=r"[A-Za-z0-9_-]+", meaning="a character folder name"),
                                     args.character),
                                    *(("--emotion", text(EMOTIONS), emotion.lower())
-                                     for emotion in [args.emotion, *(e for _, e in args.lines if e)])):
+                                     for emotion in [args.emotion, *(e for _, e, _ in args.lines if e)])):
             if value is not None:
                 try:
                     check(value)
@@ -124,27 +132,35 @@ def main(argv: list[str] | None = None) -> int:
 
         def reapply(loaded):  # the command line wins over the file, at start and on every reload
             return with_overrides(loaded, host=args.host, port=args.port, fullscreen=args.fullscreen,
-                                  character=args.character, token=os.environ.get("KUCHIPAKU_TOKEN") or None,
+                                  character=args.character, duo=args.duo,
+                                  token=os.environ.get("KUCHIPAKU_TOKEN") or None,
                                   api_port=args.api_port, api_key=os.environ.get("AITUBERKIT_API_KEY") or None)
         config = reapply(config)
         check_exposure(config.link)
         check_api_exposure(config.http_api)
-        character = load_character_spec(HERE / "characters" / config.character)
+        specs = load_cast(config, HERE / "characters")
+        character, *_ = specs.values()
+        others = {name: spec for name, spec in list(specs.items())[1:]}
+        known = aliases(config.cast)
+        for _, _, speaker in args.lines:
+            if speaker is not None and len(config.cast) > 1 and speaker.lower() not in known:
+                raise ConfigError("command line", "--character", "one of " + ", ".join(m.name for m in config.cast),
+                                  speaker)
     except ConfigError as err:
         print(f"kuchipaku: {err}", file=sys.stderr)
         return 2
 
-    lines = [Line(spoken, (emotion or args.emotion).lower()) for spoken, emotion in args.lines]
+    lines = [Line(spoken, (emotion or args.emotion).lower(), speaker) for spoken, emotion, speaker in args.lines]
     if args.record is not None:
         from engine.app.recorder import record
 
-        done = record(config, character, lines, args.record, args.fps)
+        done = record(config, character, lines, args.record, args.fps, others=others)
         print(f"recorded {done.frames} frames ({done.seconds:.2f} s at {done.fps} fps) to {done.folder}"
               + (f"; video {done.mp4}" if done.mp4 else ""))
         return 0
     try:
         return run(build(config, character, say=lines, snapshot_dir=args.snapshot_dir, config_path=args.config,
-                         reapply=reapply))
+                         reapply=reapply, others=others))
     except DisplayUnavailable as err:
         print(f"kuchipaku: no display ({err}); to run without a screen, use --headless (or SDL_VIDEODRIVER=dummy)",
               file=sys.stderr)

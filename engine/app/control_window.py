@@ -125,7 +125,7 @@ class ControlWindow:
         return PanelSnapshot(
             title=f"kuchipaku — {runtime.character.name} — the stage is what OBS captures; this window is not",
             link_status=streamer.status, link_detail=detail, bots=tuple(bots),
-            speaking=runtime.captions.subtitle if runtime.speech_idle is False else "",
+            speaking=_who(runtime) + runtime.captions.subtitle if runtime.speech_idle is False else "",
             waiting=tuple(streamer.waiting),
             voice=voice, problems=problems, messages=messages,
             notices=tuple(toast.label for toast in runtime.toasts.toasts), buttons=buttons,
@@ -147,3 +147,9 @@ def describe(snapshot: PanelSnapshot) -> str:
         lines.append(f"typing: {snapshot.typing}")
     lines += [f"key: {line}" for line in snapshot.help]
     return "\n".join(lines) + "\n"
+
+
+def _who(runtime) -> str:
+    """On a duo stage, the speaker's name before her line."""
+    speaker = runtime.cast.speaker or runtime.cast.last_speaker
+    return f"{speaker.name}: " if runtime.cast.several else ""

@@ -60,4 +60,6 @@ class LifecycleReporter:
             details = {"cancelled": event.cancelled}
         if self._shape is not None:
             details = self._shape(event_type, ref.lifecycle_id, details)
+        elif ref.character is not None:  # a duo stage: whose line it was
+            details["character"] = ref.character
         self._send(ref.connection, self._replies.lifecycle(event_type, ref.lifecycle_id, **details))

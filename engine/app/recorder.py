@@ -98,7 +98,8 @@ class Recording:
 
 
 def record(config: Config, character: CharacterSpec, lines: list[Line], out_dir: Path, fps: int | None = None,
-           save_frames: bool = True, make_synthesizer: SynthesizerFactory | None = None) -> Recording:
+           save_frames: bool = True, make_synthesizer: SynthesizerFactory | None = None,
+           others: dict[str, CharacterSpec] | None = None) -> Recording:
     """Render ``lines`` into ``out_dir``. ``save_frames=False`` skips the PNGs
     (benchmarks want only the timeline)."""
     fps = fps or config.window.fps
@@ -110,7 +111,7 @@ def record(config: Config, character: CharacterSpec, lines: list[Line], out_dir:
     virtual = [0.0]
     now = lambda: virtual[0]  # noqa: E731
     output = RecordingOutput(now)
-    runtime = build(config, character, say=lines,
+    runtime = build(config, character, say=lines, others=others,
                     devices=Devices(now=now, audio=output, inline_voice=True, make_synthesizer=make_synthesizer,
                                     link=False, rng=random.Random(0)))  # the same blinks in every recording
     rows = []

@@ -57,7 +57,8 @@ class Reloader:
         on top; raises ConfigError (and keeps watching) if an edit is broken."""
         self._stamps = self._stat()  # a broken file is reported once, not every second
         config = reapply(load_config(self.config_path)) if self.config_path else current
-        character = load_character_spec(self.characters_dir / config.character)
+        # The default character of the stage (on a single stage: ``character``).
+        character = load_character_spec(self.characters_dir / config.cast[0].folder)
         self._watched = self._files(character)
         self._stamps = self._stat()
         return Loaded(config, character)

@@ -14,6 +14,7 @@ or on synthesis.
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 import queue
 import random
@@ -24,12 +25,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from engine.app.api_events import ApiEvents
+from engine.app.cast import Cast, Performer, make_performers, voices_of
 from engine.app.hotkeys import HELP_LINES
 from engine.app.lifecycle import LifecycleReporter
 from engine.app.reloader import Reloader
 from engine.app.speech_view import show_in_captions
 from engine.app.streamer_log import StreamerLog
 from engine.app.window import Snapshots, StageWindow
+from engine.link.addressing import Addressing
 from engine.link.client import LinkClient
 from engine.link.http_api import API_CONNECTION
 from engine.link.http_events import EventHub
@@ -42,12 +45,12 @@ from engine.overlay.captions import Captions, join_sentences
 from engine.overlay.display_text import display_form
 from engine.overlay.input_box import InputBox
 from engine.overlay.toasts import ToastBoard
+from engine.settings.cast import aliases
 from engine.settings.config import Config
 from engine.speech.driver import SpeechDriver
 from engine.speech.events import MessageDone, SentenceFinished, SentenceStarted, SpeechEvent, VoiceProblem
 from engine.speech.playback import AudioOutput, PlaybackClock
 from engine.speech.queue import SpeechQueue
-from engine.speech.voices import make_synthesizer, with_character_voice
 from engine.speech.worker import InlineWorker, Synthesizer, SynthesizerFactory, TtsWorker
 from engine.stage.character import CharacterSpec
 from engine.stage.expression import ExpressionState
@@ -69,6 +72,7 @@ class Line:
 
     text: str
     emotion: str = "neutral"
+    character: str | None = None  # who says it on a duo stage (name or folder); None: the default
 
 
 @dataclass(frozen=True)
@@ -100,42 +104,54 @@ class FrameStats:
 
 def build(config: Config, character: CharacterSpec, *, say: list[Line] | None = None,
           snapshot_dir: Path | None = None, config_path: Path | None = None,
-          reapply: Callable[[Config], Config] = lambda config: config, devices: Devices = Devices()) -> Runtime:
+          reapply: Callable[[Config], Config] = lambda config: config, devices: Devices = Devices(),
+          others: dict[str, CharacterSpec] | None = None) -> Runtime:
     """Make every part of the data path and wire them together. Nothing starts
-    yet: ``Runtime.start()`` opens the window and starts the threads."""
+    yet: ``Runtime.start()`` opens the window and starts the threads.
+    ``character`` is the default character's art; ``others`` the rest of a
+    duo stage's, by name (engine.app.cast.load_cast)."""
+    cast = config.cast
+    specs = {cast[0].name: character, **(others or {})}
+    missing = [member.name for member in cast if member.name not in specs]
+    if missing:  # a caller that knows only one character: the stage is hers alone
+        config = dataclasses.replace(config, stage=dataclasses.replace(config.stage, characters=()))
+        cast, specs = config.cast, {config.cast[0].name: character}
     wake = threading.Event()  # set by the link and TTS threads when they have something
     inbox = WakingQueue(wake)
     backlog = Backlog(config.link.queue_limit)
     replies = Replies()
     voice = config.voice
     audio = devices.audio or AudioOutput(enabled=voice.engine != "silent", av_offset_s=voice.av_offset_ms / 1000)
-    own = character.voice  # the character's own engine, voice and fallback, if character.yaml names them
-    factory = devices.make_synthesizer or (
-        _silent_synthesizer if voice.engine == "silent"
-        else lambda: make_synthesizer(with_character_voice(voice, own.engine, own.voice, own.fallback)))
+    factory = devices.make_synthesizer or (_silent_synthesizer if voice.engine == "silent"
+                                           else voices_of(config, specs))
     worker = InlineWorker(factory) if devices.inline_voice else TtsWorker(factory, WakingQueue(wake))
     speech = SpeechDriver(SpeechQueue(voice.rate, voice.synth_timeout_s, voice.stream_hold_s), worker, audio,
                           PlaybackClock(devices.now), backlog)
     toasts = ToastBoard(config.overlays.toast_seconds)
     captions = Captions(config.overlays.subtitle_linger_s)
     link = None
+    addressing = Addressing(aliases(cast), cast[0].name)
     if devices.link:
-        link = (LinkClient if config.link.mode == "client" else LinkServer)(config.link, inbox, backlog, replies)
+        link = (LinkServer(config.link, inbox, backlog, replies, addressing=addressing) if config.link.mode != "client"
+                else LinkClient(config.link, inbox, backlog, replies))
     send = link.send if link is not None else (lambda connection, frame: None)
     api = api_events = None
     if devices.link and config.http_api.enabled:  # AITuberKit's HTTP API, into the same inbox and backlog
         hub = EventHub(config.http_api.max_event_streams)
-        receiver = character.name or config.character
+        # The stage's characters: on a duo stage, speak's receiverId picks who says it.
+        receivers = tuple(member.name for member in cast) if len(cast) > 1 else (character.name or config.character,)
+        receiver = receivers[0]
         user_line = link.send_user_chat if isinstance(link, LinkClient) else None
-        api = HttpApiServer(config.http_api, inbox, backlog, hub, (receiver,), config.link.max_text_length,
+        api = HttpApiServer(config.http_api, inbox, backlog, hub, receivers, config.link.max_text_length,
                             client_mode=config.link.mode == "client", send_user_line=user_line,
                             max_image_bytes=config.link.max_image_bytes)
         api_events = ApiEvents(hub, receiver, voice.engine, lambda: backlog.taken)
     return Runtime(config, character, say or [], devices.now, wake, inbox, speech, captions, link,
                    LifecycleReporter(send, replies, config.link.sends_tts_complete,
                                      getattr(link, "lifecycle_details", None)), toasts,
-                   Presence(character.presence, devices.rng or random.Random()),
-                   Reloader(config_path, character), reapply, Snapshots(snapshot_dir), api, api_events)
+                   Cast(make_performers(config, specs, devices.rng), addressing),
+                   Reloader(config_path, character), reapply, Snapshots(snapshot_dir),
+                   {name: spec for name, spec in specs.items() if name != cast[0].name}, api, api_events)
 
 
 class Runtime:
@@ -144,8 +160,9 @@ class Runtime:
     def __init__(self, config: Config, character: CharacterSpec, say: list[Line], now: Callable[[], float],
                  wake: threading.Event, inbox: queue.Queue, speech: SpeechDriver, captions: Captions,
                  link: LinkServer | LinkClient | None,
-                 lifecycle: LifecycleReporter, toasts: ToastBoard, presence: Presence, reloader: Reloader,
-                 reapply: Callable[[Config], Config], snapshots: Snapshots, api: HttpApiServer | None = None,
+                 lifecycle: LifecycleReporter, toasts: ToastBoard, cast: Cast,
+                 reloader: Reloader, reapply: Callable[[Config], Config],
+                 snapshots: Snapshots, others: dict[str, CharacterSpec], api: HttpApiServer | None = None,
                  api_events: ApiEvents | None = None) -> None:
         self.config = config
         self.character = character
@@ -158,25 +175,44 @@ class Runtime:
         self.link = link
         self.lifecycle = lifecycle
         self.toasts = toasts
-        self.presence = presence
+        self.cast = cast  # everyone on the stage and their faces
         self.reloader = reloader
         self.reapply = reapply
         self.snapshots = snapshots
         self.api = api
         self.api_events = api_events
-        self.window = StageWindow(config, character)
+        self.window = StageWindow(config, character, others)
         self.window.on_layout = self._after_layout
-        self.expression = ExpressionState(config.voice.neutral_after_s)
-        self.mouth = MouthAnimator()
         self.input_box = InputBox()
         self.help_visible = False
         self.stop_requested = threading.Event()
         self.stats = FrameStats()
         self.streamer = StreamerLog()  # what the control window shows the streamer
         self.control_window = None  # the live loop's ControlWindow (engine/app/control_window.py), if open
-        self.topleft = (0, 0)
         self._captions_logged = -1
         self._prepared: list[str] | None = None
+
+    # The default character's face: what a single-character stage has always had.
+    @property
+    def presence(self) -> Presence:
+        return self.cast.performers[0].presence
+
+    @property
+    def expression(self) -> ExpressionState:
+        return self.cast.performers[0].expression
+
+    @property
+    def mouth(self) -> MouthAnimator:
+        return self.cast.performers[0].mouth
+
+    @property
+    def performers(self) -> list[Performer]:
+        return self.cast.performers
+
+    @property
+    def topleft(self) -> tuple[int, int]:
+        """Where the default character was drawn in the last frame."""
+        return self.cast.topleft
 
     # ---- start and stop --------------------------------------------------------------
 
@@ -206,7 +242,8 @@ class Runtime:
 
     def speak(self, line: Line) -> None:
         """A line from this machine: no sender to answer, no place in the backlog."""
-        self.speech.speak_local(line.text, line.emotion)
+        self.speech.speak_local(line.text, line.emotion,
+                                self.cast.named(line.character).name if self.cast.several else None)
 
     def cancel(self, request_id: str | None = None) -> None:
         """Stop ``request_id``'s speech (all speech when None) and tell its senders."""
@@ -215,7 +252,7 @@ class Runtime:
             self._on_speech_event(event, now)
         if request_id is None:
             self.captions.clear()  # a lingering subtitle too: cancel clears the stage at once
-        self.mouth.reset()
+        self.cast.stopped()
         log.info("cancelled %s", f"request {request_id!r}" if request_id else "all speech")
 
     def stop_speech(self, stop: Stop) -> None:
@@ -224,6 +261,7 @@ class Runtime:
         now = self.now()
         for event in self.speech.stop_speech(stop.mode):
             self._on_speech_event(event, now)
+        self.cast.silenced()
         if self.api_events is not None:
             self.api_events.cancelled(self.speech.busy)
         self.mouth.reset()
@@ -250,11 +288,7 @@ class Runtime:
         window = self.window
         assert window.screen is not None and window.sprites is not None and window.overlays is not None
         window.screen.fill(self.config.window.background)
-        dx, dy = self.presence.offset(now)
-        self.topleft = (window.home[0] + dx, window.home[1] + dy)
-        emotion, fading_from, fade = self.presence.crossfade(now)
-        window.sprites.draw(window.screen, self.topleft, emotion, self.presence.eyes_closed(now), self.mouth.shape,
-                            fading_from, fade)
+        self.cast.draw(window.screen, window.placed, now)
         # The help and the line being typed are the streamer's: in the control
         # window while it is open, on the stage only when there is none.
         on_stage = self.control_window is None or self.control_window.window is None
@@ -326,43 +360,40 @@ class Runtime:
             self.lifecycle.report(event)
         if self.api_events is not None:
             self.api_events.report(event, self.speech.busy)
+        if isinstance(event, SentenceStarted) and self.cast.several:
+            member = self.cast.named(event.character).member
+            self.captions.speaking_now(member.name, member.colour or self.config.overlays.text_colour)
         show_in_captions(self.captions, event)
         if isinstance(event, SentenceStarted):
             self.streamer.speaking(event.message.connection, now)
-            self.presence.sentence_started(now)
-            log.info("speaking (%s, %s, %.2f s%s): %r", event.emotion, "audible" if event.audible else "silent",
-                     event.duration_s, f", peak {event.peak_dbfs} dBFS" if event.peak_dbfs is not None else "",
-                     event.text)
-            self.expression.speaking(event.emotion)
+            speaker = self.cast.started(event.character, event.emotion, now)
+            who = f"{speaker.name}, voice {speaker.member.voice or 'default'}, " if self.cast.several else ""
+            log.info("speaking (%s%s, %s, %.2f s%s): %r", who, event.emotion,
+                     "audible" if event.audible else "silent", event.duration_s,
+                     f", peak {event.peak_dbfs} dBFS" if event.peak_dbfs is not None else "", event.text)
         elif isinstance(event, VoiceProblem):
             self.toasts.push(event.text, "warning", now)
         elif isinstance(event, SentenceFinished):
+            self.cast.silenced()
             log.debug("finished speaking: %r", event.text)
         elif isinstance(event, MessageDone):
             self.streamer.done(event.message.connection)
             log.debug("message from link #%d done", event.message.connection)
 
     def _animate(self, now: float, dt: float) -> None:
-        before = (self.mouth.shape, self.expression.emotion)
         # A frame stays on screen for one frame period from the flip: show the
         # sound of the middle of that period, not of its first instant.
         lead = 0.5 / self.config.window.fps
         clock = self.speech.clock
-        self.mouth.update(clock.level(lead), dt, clock.viseme(lead))
+        self.cast.animate(clock, lead, now, dt, self.speech.busy, self.window.placed)
         clip = clock.clip
         if self.config.overlays.karaoke and clip is not None and self.captions.subtitle_sentences:
             sentence = self.captions.subtitle_sentences[-1]
             self.captions.reveal(clip.revealed(clock.position() + lead, len(sentence)))
         else:
             self.captions.reveal(None)
-        self.presence.set_emotion(self.expression.update(now, self.speech.busy), now)
         self.captions.settle(now, self.speech.busy)
         self.toasts.expire(now)
-        after = (self.mouth.shape, self.expression.emotion)
-        if after[0] != before[0]:
-            log.debug("mouth %s", after[0])
-        if after[1] != before[1]:
-            log.info("expression %s", after[1])
         if self.captions.text_version != self._captions_logged:
             self._captions_logged = self.captions.text_version
             if self.captions.subtitle:

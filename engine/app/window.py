@@ -5,9 +5,11 @@ Only this module opens, resizes or flips windows.
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pygame
@@ -26,6 +28,13 @@ class DisplayUnavailable(Exception):
     pass
 
 
+@dataclass(frozen=True)
+class Placed:
+    """One character laid out on the stage: her sprites at this size, and where she stands."""
+
+    name: str
+    sprites: CharacterSprites
+    home: tuple[int, int]
 HEADLESS_DRIVERS = ("dummy", "offscreen")
 
 
@@ -43,9 +52,12 @@ class StageWindow:
     """The window OBS captures, and what is laid out for its size: the
     character's sprites and where she stands, the overlays and their fonts."""
 
-    def __init__(self, config: Config, character: CharacterSpec) -> None:
+    def __init__(self, config: Config, character: CharacterSpec,
+                 others: dict[str, CharacterSpec] | None = None) -> None:
         self.config = config
         self.character = character
+        self.others = others or {}  # the other characters on a duo stage, by name
+        self.placed: list[Placed] = []  # everyone on the stage, the default first
         self.fullscreen = config.window.fullscreen
         self.borderless = config.window.borderless
         self.screen: pygame.Surface | None = None
@@ -86,8 +98,11 @@ class StageWindow:
         self.layout()
 
     def apply(self, config: Config, character: CharacterSpec) -> None:
-        """New settings or a new character (hot reload): lay everything out again."""
+        """New settings or a new character (hot reload): lay everything out again.
+        (The other characters of a duo stage keep the art they started with.)"""
         window_changed = config.window != self.config.window
+        if any(member.name not in self.others for member in config.cast[1:]):
+            config = dataclasses.replace(config, stage=dataclasses.replace(config.stage, characters=()))
         self.config, self.character = config, character
         if window_changed:
             self.fullscreen, self.borderless = config.window.fullscreen, config.window.borderless
@@ -100,9 +115,14 @@ class StageWindow:
         pygame.display.set_caption(f"kuchipaku - {self.character.name}")
         size = self.screen.get_size()
         stage = self.config.stage
-        self.sprites = CharacterSprites(self.character, fit_scale(self.character.frame_size, size, stage.scale),
-                                        self.config.window.background)
-        self.home = character_topleft(self.sprites.size, size, stage.anchor, stage.margin)
+        self.placed = []
+        for index, member in enumerate(self.config.cast):
+            spec = self.character if index == 0 else self.others[member.name]
+            sprites = CharacterSprites(spec, fit_scale(spec.frame_size, size, member.scale),
+                                       self.config.window.background, mirror=member.facing == "left")
+            x, y = character_topleft(sprites.size, size, member.anchor, stage.margin)
+            self.placed.append(Placed(member.name, sprites, (x + member.offset[0], y + member.offset[1])))
+        self.sprites, self.home = self.placed[0].sprites, self.placed[0].home
         settings = self.config.overlays
         font = load_font(settings.font, settings.size)
         small = load_font(settings.font, max(10, round(settings.size * 0.62)))

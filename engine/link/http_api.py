@@ -231,6 +231,8 @@ def _speak(body: dict[str, Any], query: Mapping[str, str], ctx: ApiContext, new_
     for text in texts:
         fields = {"text": text, "role": "assistant", "emotion": body.get("emotion"), "audio": body.get("audio"),
                   "visemes": body.get("visemes"), "priority": body.get("priority"), "image": body.get("image")}
+        if len(ctx.receivers) > 1 and client in ctx.receivers:  # a duo stage: receiverId picks the speaker
+            fields["character"] = client
         message_id = new_id("msg")
         try:
             parsed = chat_message(fields, ctx.max_text_length, message_id, ctx.config.max_audio_s, ctx.max_image_bytes)

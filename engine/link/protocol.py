@@ -35,6 +35,7 @@ class ErrorCode(enum.StrEnum):
     RATE_LIMITED = "rate_limited"
     UNAUTHORIZED = "unauthorized"
     UNKNOWN_TYPE = "unknown_type"
+    UNKNOWN_CHARACTER = "unknown_character"
     BAD_AUDIO = "bad_audio"
 
 
@@ -81,6 +82,7 @@ class ChatMessage:
     emotion_given: bool = False    # the sender named a valid emotion (else the default applies)
     image: str | None = None       # an http(s) URL or data: URI, checked by engine.link.image
     cancelled: bool = False        # v2 chat.done with payload.cancelled: the end of a cancelled answer
+    character: str | None = None   # who speaks it, as the sender named her (v1 "character", v2 payload.character)
     # Extensions shared with the HTTP API: the bot's own voice (played instead
     # of synthesising ``text``), "high" priority (head of the queue) and
     # interrupt (everything queued and speaking is cancelled first).
@@ -291,6 +293,10 @@ def _chat_message(fields: dict[str, Any], kind: str | None, max_text_length: int
         except BadImage as bad:
             warnings.append(Warning("image", f"{bad}; the text is still spoken"))
 
+    character = None
+    if fields.get("character") is not None:
+        character = _check_text_field(fields, "character", 100).strip() or None
+
     block = {"start": Block.START, "end": Block.END}.get((kind or "").strip().lower(), Block.APPEND)
     audio = None
     if fields.get("audio") is not None:
@@ -306,7 +312,7 @@ def _chat_message(fields: dict[str, Any], kind: str | None, max_text_length: int
     message = ChatMessage(text=text, role=role, presentation=presentation, emotion=emotion, block=block,
                           message_id=message_id, request_id=request_id, version=version,
                           emotion_given=emotion_given, image=image, cancelled=fields.get("cancelled") is True,
-                          audio=audio, priority=fields.get("priority") == "high",
+                          character=character, audio=audio, priority=fields.get("priority") == "high",
                           interrupt=fields.get("interrupt") is True)
     return Parsed(message, tuple(warnings), version, event_id, event_type)
 

@@ -3,6 +3,7 @@
     make send TEXT="Hello everyone!" EMOTION=happy
     make send TEXT="Done." WAIT=1                # wait until it has been spoken
     .venv/bin/python -m engine.link.send "Hello everyone!" --emotion happy   # the same, by hand
+    .venv/bin/python -m engine.link.send "Hi Kotone!" --character Hibiki     # on a duo stage: who says it
 
 It sends a legacy (v1) message with an id, and with --wait prints the
 lifecycle events until the line has been spoken.
@@ -25,6 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("text")
     parser.add_argument("--emotion", default="neutral", choices=EMOTIONS)
     parser.add_argument("--role", default="assistant")
+    parser.add_argument("--character", help="who says it, on a stage with several characters (name or folder)")
     parser.add_argument("--type", default="message", help="message, start or end")
     parser.add_argument("--url", default="ws://127.0.0.1:8000/ws")
     parser.add_argument("--wait", action="store_true", help="wait until the line has been spoken")
@@ -33,6 +35,8 @@ def main(argv: list[str] | None = None) -> int:
 
     message_id = f"send_{uuid.uuid4().hex[:12]}"
     frame = {"text": args.text, "role": args.role, "emotion": args.emotion, "type": args.type, "id": message_id}
+    if args.character:
+        frame["character"] = args.character
     try:
         with connect(args.url, open_timeout=5) as ws:
             ws.send(json.dumps(frame))

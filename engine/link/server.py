@@ -27,6 +27,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 from websockets.sync.server import Server, ServerConnection, serve
 
+from engine.link.addressing import Addressing
 from engine.link.arrival import ArrivalOrder
 from engine.link.inbox import Backlog, Inbox, LinkNotice
 from engine.link.replies import Replies
@@ -172,8 +173,9 @@ SessionFactory = Callable[[int, Callable[[str], None]], Session]
 
 class LinkServer:
     def __init__(self, config: LinkConfig, inbox: Inbox, backlog: Backlog, replies: Replies | None = None,
-                 make_session: SessionFactory | None = None) -> None:
+                 make_session: SessionFactory | None = None, addressing: Addressing | None = None) -> None:
         self.config = config
+        self.addressing = addressing or Addressing()
         self._inbox = inbox
         self._backlog = backlog
         self._replies = replies or Replies()
@@ -251,13 +253,13 @@ class LinkServer:
     # ---- websockets callbacks (link threads) ------------------------------------
 
     def _link_session(self, conn_id: int, send: Callable[[str], None]) -> LinkSession:
-        return LinkSession(conn_id, send, self._inbox, self._backlog, self._replies, self.config)
+        return LinkSession(conn_id, send, self._inbox, self._backlog, self._replies, self.config, self.addressing)
 
     def _admit(self, connection: ServerConnection, request: Request) -> Response | None:
         """Every handshake passes here: path, room, token, origin, in that order."""
         path = urlsplit(request.path).path
         who = _peer_name(connection)
-        if path != self.config.path:
+        if self.addressing.room(path, self.config.path) is False:
             log.info("refused %s: path %s is not %s", who, ascii(path[:80]), self.config.path)
             return connection.respond(http.HTTPStatus.NOT_FOUND, f"Not found; the link is at {self.config.path}\n")
         with self._lock:
@@ -303,6 +305,11 @@ class LinkServer:
         log.info("client #%d connected from %s (%d connected)", conn_id, address, count)
         self._inbox.put(LinkNotice(f"Client connected ({count} connected)"))
         session = self._make_session(conn_id, peer.send_reply)
+        room = self.addressing.room(urlsplit(connection.request.path).path, self.config.path) \
+            if connection.request is not None else None
+        if isinstance(session, LinkSession) and isinstance(room, str):
+            session.room = room  # /ws/<name>: this connection speaks as her
+            log.info("client #%d speaks as %s", conn_id, room)
         session.opened()
         try:
             for frame in connection:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from engine.link.addressing import Addressing
 from engine.link.inbox import Backlog, Command, Inbox, LinkNotice, Received
 from engine.link.protocol import (
     Ack,
@@ -33,8 +34,11 @@ log = logging.getLogger("kuchipaku.link")
 
 class LinkSession:
     def __init__(self, conn_id: int, send: Callable[[str], None], inbox: Inbox, backlog: Backlog,
-                 replies: Replies, config: LinkConfig) -> None:
+                 replies: Replies, config: LinkConfig, addressing: Addressing | None = None,
+                 room: str | None = None) -> None:
         self.conn_id = conn_id
+        self._addressing = addressing or Addressing()
+        self.room = room  # the character this connection's path (/ws/<name>) speaks as
         self._send = send
         self._inbox = inbox
         self._backlog = backlog
@@ -84,6 +88,11 @@ class LinkSession:
         return None
 
     def _on_chat(self, parsed: Parsed, message: ChatMessage) -> None:
+        try:
+            message = self._addressing.resolve(message, self.room)
+        except ProtocolError as err:
+            self.refuse(ProtocolError(err.code, err.message, parsed.event_id, parsed.event_type))
+            return
         if not self._backlog.try_take():
             self.refuse(ProtocolError(
                 ErrorCode.QUEUE_FULL, f"{self._backlog.limit} messages are already waiting; try again later",
@@ -93,6 +102,8 @@ class LinkSession:
             log.info("link #%d: %s %s, role %s, emotion %s, %d characters%s", self.conn_id,
                      parsed.event_type or "v1", message.block.value, ascii(message.role[:40]), message.emotion,
                      len(message.text), f", request {message.lifecycle_id!r}" if message.lifecycle_id else "")
+            if message.character is not None:
+                log.info("link #%d: for %s", self.conn_id, ascii(message.character))
             if message.image is not None:
                 log.info("link #%d: with an image (%s, %d characters)", self.conn_id,
                          ascii(message.image[:40].split(",")[0]), len(message.image))
@@ -101,7 +112,8 @@ class LinkSession:
             for warning in parsed.warnings:
                 self._send(self._replies.warning(warning))
         if message.lifecycle_id is not None:
-            self._send(self._replies.lifecycle("character.message.received", message.lifecycle_id))
+            self._send(self._replies.lifecycle("character.message.received", message.lifecycle_id,
+                                               **({"character": message.character} if message.character else {})))
         if message.interrupt:  # as AITuberKit's HTTP API: stop everything, then speak this
             self._inbox.put(Command(self.conn_id, Cancel(None)))
         self._inbox.put(Received(self.conn_id, message))

@@ -47,6 +47,16 @@ class Captions:
         self._silent_since: float | None = None
         self._shown_for = -1
         self._raw = self._shown = ""
+        self.speaker: str | None = None  # on a duo stage: who speaks the subtitle, named above it
+        self.speaker_colour: tuple[int, int, int] = (255, 255, 255)
+
+    def speaking_now(self, name: str | None, colour: tuple[int, int, int]) -> None:
+        """``name`` speaks the next sentence: another speaker starts a subtitle of her own."""
+        if name != self.speaker:
+            if self.speaker is not None and self.subtitle_sentences:
+                self.new_block()
+            self.speaker, self.speaker_colour = name, colour
+            self.version += 1
 
     @property
     def subtitle(self) -> str:

@@ -10,7 +10,7 @@ import pygame
 
 from engine.overlay.captions import Captions
 from engine.overlay.input_box import InputBox
-from engine.overlay.subtitles import KEY, PADDING, SubtitleBox
+from engine.overlay.subtitles import KEY, PADDING, SubtitleBox, outlined
 from engine.overlay.text_layout import ellipsised
 from engine.overlay.toasts import ToastBoard
 from engine.settings.config import OverlayConfig
@@ -53,6 +53,7 @@ class Overlays:
         self._toast_version = -1
         self._subtitle: pygame.Surface | None = None
         self._opacity = 1.0
+        self._speaker: pygame.Surface | None = None  # the speaker's name over the subtitle (a duo stage)
         self._toasts: list[pygame.Surface] = []
         self._input_version = -1
         self._help: pygame.Surface | None = None
@@ -78,6 +79,9 @@ class Overlays:
             top = self.style.subtitle_position == "top"
             y = 24 if top else height - 24 - self._subtitle.get_height()
             self._blit_faded(target, self._subtitle, ((width - self._subtitle.get_width()) // 2, max(0, y)))
+            if self._speaker is not None:
+                tag_y = y + self._subtitle.get_height() if top else y - self._speaker.get_height()
+                self._blit_faded(target, self._speaker, ((width - self._subtitle.get_width()) // 2 + 8, max(0, tag_y)))
         if self.show_toasts:
             if toasts.version != self._toast_version:
                 self._toast_version = toasts.version
@@ -167,6 +171,10 @@ class Overlays:
         self._caption_version = captions.version
         self._opacity = captions.opacity
         self._subtitle = self.subtitle_box.render(captions.subtitle, captions.shown_length)
+        self._speaker = None
+        if captions.speaker and captions.subtitle:
+            self._speaker = outlined(self.small_font, captions.speaker, captions.speaker_colour,
+                                     max(1, self.style.outline_px), self.style.outline_colour)
 
     def _subtitle_width(self) -> int:
         if self.style.subtitles == "window":

@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 
+from engine.settings.cast import CastMember, characters_check, default_member, duo
 from engine.settings.validate import (
     ConfigError,
     boolean,
@@ -121,6 +122,8 @@ class StageConfig:
     scale: float = setting(1.0, number(0.1, 4.0))
     anchor: str = setting("bottom-center", text(ANCHORS))
     margin: tuple[int, int] = setting((0, 0), int_pair(0, 16384, "[x, y]"))
+    # Several characters on one stage (engine/settings/cast.py); empty: the one ``character`` above.
+    characters: tuple[CastMember, ...] = setting((), characters_check)
 
 
 _URL = dict(pattern=r"https?://[^\s]+", meaning="an http:// or https:// URL")
@@ -221,6 +224,17 @@ class Config:
     control_window: ControlWindowConfig = section(ControlWindowConfig)
     source: str = dataclasses.field(default="(defaults)", compare=False)
 
+    @property
+    def cast(self) -> tuple[CastMember, ...]:
+        """Everyone on the stage, the default first. The single-character
+        config is a cast of one, named after nothing but its folder."""
+        members = self.stage.characters
+        if not members:
+            return (CastMember(self.character, self.character, self.stage.anchor, (0, 0), self.stage.scale,
+                               voice=self.voice.voice_id, default=True),)
+        first = default_member(members)
+        return (first, *(member for member in members if member is not first))
+
 
 def load_config(path: Path) -> Config:
     """Read and validate ``path``; raises ConfigError with a one-line message."""
@@ -248,12 +262,17 @@ def with_overrides(config: Config, **flags: Any) -> Config:
                    if flags.get(flag) is not None}
     window_changes = {"fullscreen": flags["fullscreen"]} if flags.get("fullscreen") is not None else {}
     changes: dict[str, Any] = {}
+    stage = config.stage
     if flags.get("character"):
         changes["character"] = flags["character"]
+        stage = dataclasses.replace(stage, characters=())  # --character: that one character alone
+    if flags.get("duo"):
+        stage = dataclasses.replace(stage, characters=duo())
     return dataclasses.replace(
         config,
         link=dataclasses.replace(config.link, **link_changes),
         http_api=dataclasses.replace(config.http_api, **api_changes),
         window=dataclasses.replace(config.window, **window_changes),
+        stage=stage,
         **changes,
     )

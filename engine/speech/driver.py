@@ -29,7 +29,7 @@ class Worker(Protocol):
 
     def start(self) -> None: ...
 
-    def submit(self, uid: int, text: str) -> None: ...
+    def submit(self, uid: int, text: str, character: str | None = None) -> None: ...
 
     def stop(self, timeout: float = 1.0) -> None: ...
 
@@ -82,10 +82,10 @@ class SpeechDriver:
         self._now = now
         self._pending += self._execute(self._queue.accept(received, now))
 
-    def speak_local(self, text: str, emotion: str = "neutral") -> None:
+    def speak_local(self, text: str, emotion: str = "neutral", character: str | None = None) -> None:
         """A line from the command line, the input box or the test key. It took
         no backlog place, so it gives none back: a place is the link's to hold."""
-        message = ChatMessage(text, "assistant", Role.SPEECH, emotion, Block.APPEND)
+        message = ChatMessage(text, "assistant", Role.SPEECH, emotion, Block.APPEND, character=character)
         self.accept(Received(LOCAL, message), self._now)
 
     def cancel(self, request_id: str | None) -> list[SpeechEvent]:
@@ -114,7 +114,7 @@ class SpeechDriver:
         events: list[SpeechEvent] = []
         for output in outputs:
             if isinstance(output, RequestSynthesis):
-                self._worker.submit(output.uid, output.text)
+                self._worker.submit(output.uid, output.text, output.character)
             elif isinstance(output, StartClip):
                 events.append(self._start(output))
             elif isinstance(output, StopClip):

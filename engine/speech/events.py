@@ -26,6 +26,7 @@ class MessageRef:
     connection: int
     lifecycle_id: str | None
     version: str
+    character: str | None = None  # who speaks it; None: the stage's default character
 
     @property
     def local(self) -> bool:
@@ -59,6 +60,11 @@ class SentenceStarted:
     problem: str | None  # why it is mimed silently, if it is
     duration_s: float
     peak_dbfs: float | None  # None for a silent clip
+
+    @property
+    def character(self) -> str | None:
+        """Who speaks it (None: the stage's default character)."""
+        return self.message.character
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,7 @@ PREFETCH = 3  # sentences handed to the worker ahead of the one playing
 class RequestSynthesis:
     uid: int
     text: str
+    character: str | None = None  # whose voice; None: the default character's
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,7 @@ class SpeechQueue:
         self._worker_stalled = False
         self._current: Speak | None = None
         self._state = State.IDLE
+        self._stream_speakers: dict[tuple[int, str], str | None] = {}  # who speaks a stream's held text
 
     @property
     def state(self) -> State:
@@ -121,8 +123,10 @@ class SpeechQueue:
     def accept(self, received: Received, now: float) -> list[Output]:
         """A message from the inbox; ``now`` times the hold-back of streamed text."""
         message = received.message
-        ref = MessageRef(received.connection, message.lifecycle_id, message.version)
+        ref = MessageRef(received.connection, message.lifecycle_id, message.version, message.character)
         stream = (received.connection, message.request_id) if message.version == "2" and message.request_id else None
+        if stream is not None:
+            self._stream_speakers[stream] = message.character
         if stream is not None and message.block is Block.START:
             self._speak_held(stream, ref)  # what the old block left unsaid comes before the new one
         own_voice = own_voice_clip(message.audio) if message.audio is not None and message.spoken else None
@@ -169,7 +173,7 @@ class SpeechQueue:
         enough, run the steps at the head, start the next sentence if it can."""
         out: list[Output] = []
         for stream in self._streams.due(now):
-            self._speak_held(stream, MessageRef(stream[0], stream[1], "2"))
+            self._speak_held(stream, MessageRef(stream[0], stream[1], "2", self._stream_speakers.pop(stream, None)))
             out += self._prefetch()
         if self._state is State.SPEAKING:
             return out
@@ -245,7 +249,7 @@ class SpeechQueue:
         """Keep PREFETCH sentences with the worker: asked for, not yet started."""
         steps = self._steps.unrequested(self._prefetch_limit - len(self._requested))
         self._requested.update(step.uid for step in steps)
-        return [RequestSynthesis(step.uid, step.sentence.text) for step in steps]
+        return [RequestSynthesis(step.uid, step.sentence.text, step.message.ref.character) for step in steps]
 
     def _try_start(self, step: Speak, now: float) -> list[Output] | None:
         """Start the head sentence if its audio is ready or overdue; None to wait."""

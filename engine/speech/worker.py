@@ -30,6 +30,7 @@ log = logging.getLogger("kuchipaku.tts")
 class SynthRequest:
     uid: int
     text: str
+    character: str | None = None  # whose voice (a CastVoices picks it); None: the default
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,21 @@ class VoiceUnavailable:
 SynthesizerFactory = Callable[[], Synthesizer]
 
 
+class CastVoices:
+    """One voice per character on a duo stage; made on the worker thread like any voice.
+    ``synthesize`` alone speaks with the default character's voice."""
+
+    def __init__(self, voices: dict[str, Synthesizer], default: str) -> None:
+        self.voices = voices
+        self.default = default
+
+    def synthesize_as(self, character: str | None, text: str) -> AudioClip:
+        return self.voices.get(character or self.default, self.voices[self.default]).synthesize(text)
+
+    def synthesize(self, text: str) -> AudioClip:
+        return self.synthesize_as(None, text)
+
+
 def load_synthesizer(make: SynthesizerFactory) -> tuple[Synthesizer | None, VoiceUnavailable | None]:
     """Build the voice, or say why it cannot speak (then every sentence is mimed)."""
     try:
@@ -68,7 +84,10 @@ def synthesize(synthesizer: Synthesizer | None, request: SynthRequest) -> SynthR
         return SynthResult(request.uid, None, "voice unavailable")
     started = time.perf_counter()
     try:
-        clip = synthesizer.synthesize(request.text)
+        if isinstance(synthesizer, CastVoices):
+            clip = synthesizer.synthesize_as(request.character, request.text)
+        else:
+            clip = synthesizer.synthesize(request.text)
         if clip.duration_s <= 0:
             raise SynthesisError("the voice engine returned no audio")
     except Exception as err:  # a fault in one sentence must not end the worker
@@ -99,8 +118,8 @@ class TtsWorker:
     def start(self) -> None:
         self._thread.start()
 
-    def submit(self, uid: int, text: str) -> None:
-        self.requests.put(SynthRequest(uid, text))
+    def submit(self, uid: int, text: str, character: str | None = None) -> None:
+        self.requests.put(SynthRequest(uid, text, character))
 
     def stop(self, timeout: float = 1.0) -> None:
         self.requests.put(None)
@@ -134,8 +153,8 @@ class InlineWorker:
         if problem is not None:
             self.results.put(problem)
 
-    def submit(self, uid: int, text: str) -> None:
-        self.results.put(synthesize(self._synthesizer, SynthRequest(uid, text)))
+    def submit(self, uid: int, text: str, character: str | None = None) -> None:
+        self.results.put(synthesize(self._synthesizer, SynthRequest(uid, text, character)))
 
     def stop(self, timeout: float = 1.0) -> None:
         pass

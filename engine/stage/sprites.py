@@ -21,15 +21,21 @@ class CharacterSprites:
     arithmetic. Without it (contact sheets, other backgrounds) every layer is
     blended each time."""
 
-    def __init__(self, spec: CharacterSpec, scale: float, background: tuple[int, int, int] | None = None) -> None:
+    def __init__(self, spec: CharacterSpec, scale: float, background: tuple[int, int, int] | None = None,
+                 mirror: bool = False) -> None:
         self.spec = spec
         self.scale = scale
+        self.size = (round(spec.frame_size[0] * scale), round(spec.frame_size[1] * scale))
         self._frames: dict[str, list[pygame.Surface]] = {}
         self._offsets: dict[str, tuple[int, int]] = {}
         for name, sheet in spec.sheets.items():
-            self._frames[name] = self._cut(sheet, scale)
-            self._offsets[name] = (round(sheet.position[0] * scale), round(sheet.position[1] * scale))
-        self.size = (round(spec.frame_size[0] * scale), round(spec.frame_size[1] * scale))
+            frames = self._cut(sheet, scale)
+            x, y = round(sheet.position[0] * scale), round(sheet.position[1] * scale)
+            if mirror:  # facing the other way (a duo stage): each layer flipped, and placed from the other side
+                frames = [pygame.transform.flip(frame, True, False) for frame in frames]
+                x = self.size[0] - x - frames[0].get_width()
+            self._frames[name] = frames
+            self._offsets[name] = (x, y)
         self._faces: dict[tuple[str, bool], pygame.Surface] = {}
         self._fade_faces: dict[tuple[str, bool], pygame.Surface] = {}
         if background is not None:
@@ -106,6 +112,11 @@ class CharacterSprites:
         target.blit(self._frames["body"][frames.body], (x, y))
         ex, ey = self._offsets["eyes"]
         target.blit(self._frames["eyes"][frames.eyes["closed" if eyes_closed else "open"]], (x + ex, y + ey))
+
+    def mouth_rect(self, topleft: tuple[int, int]) -> pygame.Rect:
+        """Where the mouth is drawn, for a character standing at ``topleft``."""
+        mx, my = self._offsets["mouths"]
+        return self._frames["mouths"][0].get_rect(topleft=(topleft[0] + mx, topleft[1] + my))
 
     def _mouth(self, target: pygame.Surface, topleft: tuple[int, int], emotion: str, mouth_shape: str) -> None:
         mx, my = self._offsets["mouths"]

@@ -172,7 +172,7 @@ def test_newlines_and_tabs_are_not_control_errors():
 def test_error_codes_are_the_documented_ones():
     assert {str(c) for c in ErrorCode} == {"invalid_json", "not_an_object", "missing_field", "bad_field",
                                            "too_long", "queue_full", "rate_limited", "unauthorized",
-                                           "unknown_type", "bad_audio"}
+                                           "unknown_type", "bad_audio", "unknown_character"}
 
 
 json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(),

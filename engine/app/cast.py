@@ -1,0 +1,175 @@
+"""The characters on the stage, each with her own face state.
+
+On a duo stage every character has her own mouth, expression and presence
+(blinks, breath, bounce): only the one speaking moves her mouth, the others
+keep theirs closed and turn a little toward her while they listen. A
+single-character stage is a cast of one, and behaves as before.
+"""
+from __future__ import annotations
+
+import logging
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pygame
+
+from engine.app.window import Placed
+from engine.link.addressing import Addressing
+from engine.settings.cast import CastMember
+from engine.settings.config import Config
+from engine.speech.playback import PlaybackClock
+from engine.speech.voices import make_synthesizer, with_character_voice
+from engine.speech.worker import CastVoices, Synthesizer, SynthesizerFactory
+from engine.stage.character import CharacterSpec, load_character_spec
+from engine.stage.expression import ExpressionState
+from engine.stage.mouth import MouthAnimator
+from engine.stage.presence import Presence
+
+log = logging.getLogger("kuchipaku")
+
+TURN_PER_S = 6.0  # how fast a listener turns toward the speaker and back (fraction of the way per second)
+
+
+def load_cast(config: Config, characters_dir: Path) -> dict[str, CharacterSpec]:
+    """Every character's art, by name, the default first. Raises ConfigError."""
+    return {member.name: load_character_spec(characters_dir / member.folder) for member in config.cast}
+
+
+@dataclass
+class Performer:
+    """One character's face state; the art and her place are the window's (``Placed``)."""
+
+    member: CastMember
+    spec: CharacterSpec
+    presence: Presence
+    expression: ExpressionState
+    mouth: MouthAnimator = field(default_factory=MouthAnimator)
+    turn: float = 0.0  # pixels toward the speaker, eased
+
+    @property
+    def name(self) -> str:
+        return self.member.name
+
+    def listen(self, toward: int, dt: float) -> None:
+        """Turn ``toward`` (-1 left, 1 right, 0 back to the front), a little and smoothly."""
+        target = toward * self.member.turn_px
+        self.turn += (target - self.turn) * min(1.0, dt * TURN_PER_S)
+
+
+def make_performers(config: Config, specs: dict[str, CharacterSpec], rng: random.Random | None) -> list[Performer]:
+    """``rng``: the default character's blinks (seeded for a repeatable recording); the others
+    get streams of their own, so two characters never blink in step (seeded from their names)."""
+    performers = []
+    for index, member in enumerate(config.cast):
+        spec = specs[member.name]
+        if index == 0:
+            blinks = rng or random.Random()
+        else:
+            blinks = random.Random(f"{index}:{member.name}") if rng is not None else random.Random()
+        performers.append(Performer(member, spec, Presence(spec.presence, blinks),
+                                    ExpressionState(config.voice.neutral_after_s)))
+    return performers
+
+
+class Cast:
+    """Everyone on the stage, who is speaking, and their faces frame by frame."""
+
+    def __init__(self, performers: list[Performer], addressing: Addressing) -> None:
+        self.performers = performers  # the default first
+        self.addressing = addressing
+        self.speaker: Performer | None = None  # whose sentence is playing
+        self.last_speaker = performers[0]      # whose face the speech queue's busy-ness keeps
+        self.topleft = (0, 0)                  # where the default character was drawn last
+
+    @property
+    def several(self) -> bool:
+        return len(self.performers) > 1
+
+    def named(self, name: str | None) -> Performer:
+        """The character called ``name`` (name or folder, any case); the default for None or a stranger."""
+        wanted = self.addressing.names.get(name.lower(), name) if name else None
+        return next((p for p in self.performers if p.name == wanted), self.performers[0])
+
+    def started(self, character: str | None, emotion: str, now: float) -> Performer:
+        """A sentence of ``character``'s starts: she speaks, the others listen."""
+        speaker = self.speaker = self.last_speaker = self.named(character)
+        speaker.presence.sentence_started(now)
+        speaker.expression.speaking(emotion)
+        return speaker
+
+    def silenced(self) -> None:
+        """The sentence ended or was cut off: nobody speaks now."""
+        self.speaker = None
+
+    def stopped(self) -> None:
+        """Speech was cancelled: every mouth shuts at once."""
+        self.speaker = None
+        for performer in self.performers:
+            performer.mouth.reset()
+
+    def animate(self, clock: PlaybackClock, lead: float, now: float, dt: float, busy: bool,
+                placed: list[Placed]) -> None:
+        """Mouths from the clock (the speaker's only), listeners' turns, expressions."""
+        before = [(p.mouth.shape, p.expression.emotion) for p in self.performers]
+        speaker = self.speaker
+        x = {p.name: spot.home[0] for p, spot in zip(self.performers, placed, strict=False)}
+        for performer in self.performers:
+            if performer is speaker or (speaker is None and performer is self.last_speaker):
+                # Only the speaker's mouth follows the sound; the one who spoke last closes hers with it.
+                performer.mouth.update(clock.level(lead), dt, clock.viseme(lead))
+                performer.listen(0, dt)
+            else:
+                performer.mouth.update(0.0, dt, None)
+                toward = 0 if speaker is None else (1 if x.get(speaker.name, 0) > x.get(performer.name, 0) else -1)
+                performer.listen(toward, dt)
+            performer.presence.set_emotion(performer.expression.update(now, busy and performer is self.last_speaker),
+                                           now)
+        for performer, (mouth, emotion) in zip(self.performers, before, strict=True):
+            who = f"{performer.name} " if self.several else ""
+            if performer.mouth.shape != mouth:
+                log.debug("%smouth %s", who, performer.mouth.shape)
+            if performer.expression.emotion != emotion:
+                log.info("%sexpression %s", who, performer.expression.emotion)
+
+    def draw(self, screen: pygame.Surface, placed: list[Placed], now: float) -> None:
+        for performer, spot in zip(self.performers, placed, strict=False):
+            dx, dy = performer.presence.offset(now)
+            topleft = (spot.home[0] + dx + round(performer.turn), spot.home[1] + dy)
+            if performer is self.performers[0]:
+                self.topleft = topleft
+            emotion, fading_from, fade = performer.presence.crossfade(now)
+            spot.sprites.draw(screen, topleft, emotion, performer.presence.eyes_closed(now), performer.mouth.shape,
+                              fading_from, fade)
+
+
+def voices_of(config: Config, specs: dict[str, CharacterSpec]) -> SynthesizerFactory:
+    """The voice factory: each character's own (character.yaml's ``voice:`` over
+    config.yaml's, and on a duo stage her ``voice`` in stage.characters over
+    both); one voice alone on a single stage, one per character on a duo stage."""
+    cast = config.cast
+
+    def voice_of(member: CastMember, duo: bool = True):
+        own = specs[member.name].voice
+        engine = own.engine
+        if duo and member.voice and (engine or config.voice.engine) == "auto":
+            engine = "espeak-ng"  # auto has no voice names of its own: hers is an espeak-ng voice
+        return with_character_voice(config.voice, engine, (member.voice if duo else None) or own.voice,
+                                    own.fallback)
+
+    if len(cast) == 1:
+        single = voice_of(cast[0], duo=False)
+        return lambda: make_synthesizer(single)
+
+    def voices() -> CastVoices:
+        made: dict[str, Synthesizer] = {}
+        for member in cast:
+            try:
+                made[member.name] = make_synthesizer(voice_of(member))
+            except Exception as err:  # her voice is wrong: she speaks with the default one rather than not at all
+                if member is cast[0]:
+                    raise
+                log.warning("%s's voice %r is unavailable (%s): she speaks with %s's", member.name, member.voice,
+                            err, cast[0].name)
+        return CastVoices(made, cast[0].name)
+    return voices
