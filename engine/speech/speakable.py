@@ -1,12 +1,11 @@
-"""What a chat bot wrote, turned into what a voice should say and what a
-subtitle should show.
+"""What a chat bot wrote, turned into what a voice should say.
 
 Language models answer in markdown, with links and emoji. Read aloud as is,
 that is "asterisk asterisk", a URL letter by letter and "smiling face with
-three hearts". Every engine is handed ``speakable(text)``; the subtitle shows
-``display_text(text)``: the original minus markup (links and emoji stay, they
-read fine). ``protected_spans`` tells the sentence splitter where it must not
-cut (inside a code block, inline code, a link or a URL), and ``emoji_emotion``
+three hearts". Every engine is handed ``speakable(text)``; what the subtitle
+shows is the overlay's business (engine/overlay/display_text.py).
+``protected_spans`` tells the sentence splitter where it must not cut
+(inside a code block, inline code, a link or a URL), and ``emoji_emotion``
 lets a feeling emoji set a sentence's emotion when the sender gave none.
 
 Pure functions over strings: no I/O, nothing remembered between calls.
@@ -80,25 +79,9 @@ def speakable(text: str, options: SpeakableOptions = SpeakableOptions()) -> str:
     text = _URL.sub(lambda m: _say_url(m.group(0), options), text)
     text = _TABLE_RULE.sub("", text)
     text = _TABLE_ROW.sub(lambda m: ", ".join(cell.strip() for cell in m.group(1).split("|")), text)
-    text = _strip_blocks(text, pause_after_lines=True)
+    text = _strip_blocks(text)
     text = _strip_emphasis(text)
     text = _EMOJI.sub(" ", text)
-    return _tidy(text)
-
-
-def display_text(text: str) -> str:
-    """``text`` as a subtitle should show it: the original minus markup.
-
-    Emphasis markers, heading marks, bullets, quote marks and code fences go;
-    the words, URLs, inline code's content and emoji stay.
-    """
-    text = _FENCE.sub(lambda m: "\n" + _fence_body(m.group(0)) + "\n", text)
-    text = _INLINE_CODE.sub(lambda m: m.group(1), text)
-    text = _IMAGE.sub(lambda m: m.group(1), text)
-    text = _LINK.sub(lambda m: m.group(1), text)
-    text = _AUTOLINK.sub(lambda m: m.group(1), text)
-    text = _strip_blocks(text, pause_after_lines=False)
-    text = _protect_urls(text, _strip_emphasis)
     return _tidy(text)
 
 
@@ -137,25 +120,15 @@ def _say_url(url: str, options: SpeakableOptions) -> str:
     return options.link_phrase
 
 
-def _fence_body(block: str) -> str:
-    lines = block.split("\n")
-    body = lines[1:]
-    if body and body[-1].strip() in ("```", "~~~"):
-        body = body[:-1]
-    return "\n".join(body)
-
-
-def _strip_blocks(text: str, pause_after_lines: bool) -> str:
-    """Headings, bullets, quotes, rules and table rules off each line. When
-    speaking, a line that ends without punctuation gets a full stop, so a
-    heading or a list item is not run into the next line."""
+def _strip_blocks(text: str) -> str:
+    """Headings, bullets, quotes, rules and table rules off each line; a line
+    that ends without punctuation gets a full stop, so a heading or a list
+    item is not run into the next line."""
     text = _RULE.sub("", text)
     text = _TABLE_RULE.sub("", text)
     text = _HEADING.sub(lambda m: m.group(1), text)
     text = _BULLET.sub("", text)
     text = _QUOTE.sub("", text)
-    if not pause_after_lines:
-        return text
     lines = [line.strip() for line in text.split("\n")]
     kept = [line for line in lines if line]
     return " ".join(line if _SENTENCE_MARK.search(line) or i == len(kept) - 1 else _with_stop(line)
@@ -174,17 +147,6 @@ def _strip_emphasis(text: str) -> str:
         text = _EM_STAR.sub(lambda m: m.group(1), text)
         text = _EM_UNDERSCORE.sub(lambda m: m.group(1), text)
     return text
-
-
-def _protect_urls(text: str, change) -> str:
-    """``change`` applied to everything but the URLs (whose _ and * are theirs)."""
-    out, position = [], 0
-    for match in _URL.finditer(text):
-        out.append(change(text[position:match.start()]))
-        out.append(match.group(0))
-        position = match.end()
-    out.append(change(text[position:]))
-    return "".join(out)
 
 
 def _tidy(text: str) -> str:

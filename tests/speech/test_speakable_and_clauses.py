@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from engine.overlay.captions import join_sentences
-from engine.speech.speakable import SpeakableOptions, display_text, emoji_emotion, speakable
+from engine.speech.speakable import SpeakableOptions, emoji_emotion, speakable
 from engine.speech.text import Sentence, columns, sentences_of, split_clauses, split_sentences
 
 
@@ -35,12 +35,6 @@ def test_speakable_options_name_the_host_and_the_code():
     options = SpeakableOptions(links="host", code_phrase="code on screen")
     assert speakable("Go to https://www.github.com/x now", options) == "Go to github dot com now"
     assert speakable("```\nx\n```", options) == "code on screen."
-
-
-def test_display_text_is_the_original_minus_markup():
-    assert display_text("**Look** at https://example.com/a_b_c 🥰") == "Look at https://example.com/a_b_c 🥰"
-    assert display_text("# Title\n- item with `code`") == "Title\nitem with code"
-    assert display_text("See [docs](https://x.io)") == "See docs"
 
 
 @pytest.mark.parametrize("text, emotion", [
