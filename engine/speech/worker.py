@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from engine.speech.clip import AudioClip
+from engine.speech.memory import give_back_freed_memory
 
 # The engines live in engine.speech.voices; these names are re-exported here
 # because the worker's callers and tests have always found them here.
@@ -136,6 +137,8 @@ class TtsWorker:
             self.results.put(problem)
         while (request := self.requests.get()) is not None:
             self.results.put(synthesize(synthesizer, request))
+            if self.requests.empty():  # idle: between sentences, never before one
+                give_back_freed_memory()
 
 
 class InlineWorker:

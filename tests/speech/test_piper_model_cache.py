@@ -1,0 +1,31 @@
+"""The piper model with its alignment output, cached as a file (a session made
+from bytes keeps a second copy of the model in memory)."""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+pytest.importorskip("piper")
+
+from engine.speech.voices.piper import aligned_model, default_model  # noqa: E402
+
+
+def test_the_aligned_model_is_written_once_and_then_read_from_the_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    first = aligned_model(default_model())
+    assert isinstance(first, os.PathLike) and first.is_file() and first.is_relative_to(tmp_path)
+    import onnx
+    outputs = [output.name for output in onnx.load(str(first)).graph.output]
+    assert len(outputs) >= 2  # the audio and the phoneme durations piper's alignment patch adds
+    written = first.stat().st_mtime_ns
+    assert aligned_model(default_model()) == first and first.stat().st_mtime_ns == written
+    assert not list(first.parent.glob("*.partial"))
+
+
+def test_without_a_writable_cache_the_model_comes_as_bytes(tmp_path, monkeypatch):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder would be")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    source = aligned_model(default_model())
+    assert isinstance(source, bytes) and len(source) > default_model().stat().st_size // 2
