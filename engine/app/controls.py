@@ -117,16 +117,27 @@ class Controls:
         restart_needed = [name for name in RESTART_ONLY
                           if getattr(loaded.config, name) != getattr(runtime.config, name)]
         config = dataclasses.replace(loaded.config, link=runtime.config.link, voice=runtime.config.voice)
-        runtime.config, runtime.character = config, loaded.character
-        runtime.presence.config = runtime.presence.blinker.config = loaded.character.presence
+        character, others = loaded.character, loaded.others
+        if [member.name for member in config.cast] != [performer.name for performer in runtime.performers]:
+            # Who stands on the stage (and with which voice) is fixed at start;
+            # the places and looks of those already there change now.
+            restart_needed.append("stage.characters")
+            config = dataclasses.replace(config, stage=dataclasses.replace(
+                config.stage, characters=runtime.config.stage.characters))
+            character, others = runtime.character, runtime.window.others
+        specs = [character, *others.values()]
+        for performer, member, spec in zip(runtime.performers, config.cast, specs, strict=True):
+            performer.member, performer.spec = member, spec
+            performer.presence.config = performer.presence.blinker.config = spec.presence
+        runtime.config, runtime.character = config, character
         runtime.toasts.seconds = config.overlays.toast_seconds
         runtime.captions.linger_s = config.overlays.subtitle_linger_s
-        runtime.window.apply(config, loaded.character)
+        runtime.window.apply(config, character, others)
         if self.control is not None and config.control_window.enabled:  # an edit opens or closes it now
             self.control.open()
         elif self.control is not None:
             self.control.close()
         log.info("reloaded %s and character %s", runtime.reloader.config_path or "(no config file)",
-                 loaded.character.name)
+                 character.name)
         runtime.toast("Reloaded" + (f" ({' and '.join(restart_needed)} settings apply after a restart)"
                                     if restart_needed else ""))

@@ -116,6 +116,7 @@ def build(config: Config, character: CharacterSpec, *, say: list[Line] | None = 
     if missing:  # a caller that knows only one character: the stage is hers alone
         config = dataclasses.replace(config, stage=dataclasses.replace(config.stage, characters=()))
         cast, specs = config.cast, {config.cast[0].name: character}
+    others = {name: spec for name, spec in specs.items() if name != cast[0].name}
     wake = threading.Event()  # set by the link and TTS threads when they have something
     inbox = WakingQueue(wake)
     backlog = Backlog(config.link.queue_limit)
@@ -150,8 +151,7 @@ def build(config: Config, character: CharacterSpec, *, say: list[Line] | None = 
                    LifecycleReporter(send, replies, config.link.sends_tts_complete,
                                      getattr(link, "lifecycle_details", None)), toasts,
                    Cast(make_performers(config, specs, devices.rng), addressing),
-                   Reloader(config_path, character), reapply, Snapshots(snapshot_dir),
-                   {name: spec for name, spec in specs.items() if name != cast[0].name}, api, api_events)
+                   Reloader(config_path, character, others), reapply, Snapshots(snapshot_dir), others, api, api_events)
 
 
 class Runtime:

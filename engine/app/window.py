@@ -97,10 +97,11 @@ class StageWindow:
         self.set_mode()
         self.layout()
 
-    def apply(self, config: Config, character: CharacterSpec) -> None:
-        """New settings or a new character (hot reload): lay everything out again.
-        (The other characters of a duo stage keep the art they started with.)"""
+    def apply(self, config: Config, character: CharacterSpec, others: dict[str, CharacterSpec] | None = None) -> None:
+        """New settings or new art (hot reload): lay everything out again.
+        ``others``: the duo stage's other characters (None: the art they have)."""
         window_changed = config.window != self.config.window
+        self.others = others if others is not None else self.others
         if any(member.name not in self.others for member in config.cast[1:]):
             config = dataclasses.replace(config, stage=dataclasses.replace(config.stage, characters=()))
         self.config, self.character = config, character
