@@ -105,9 +105,9 @@ def main(argv: list[str] | None = None) -> int:
         headless()
 
     # Imported after logging is set up, and so that --help needs no pygame.
+    from engine.app.build import Line, build
     from engine.app.cast import load_cast
     from engine.app.loop import run
-    from engine.app.runtime import Line, build
     from engine.app.window import DisplayUnavailable
     from engine.link.http_server import ApiBindError
     from engine.link.security import check_api_exposure, check_exposure

@@ -8,9 +8,10 @@ import logging
 
 import pygame
 
+from engine.app.build import Line
 from engine.app.control_window import ControlWindow
 from engine.app.hotkeys import TEST_LINE, action_for
-from engine.app.runtime import Line, Runtime
+from engine.app.runtime import Runtime
 from engine.link.client import LinkClient
 from engine.settings.validate import ConfigError
 from engine.vocabulary import Role

@@ -1,61 +1,45 @@
-"""The composition root: ``build()`` makes the whole data path, and the
-``Runtime`` it returns runs one frame of it at a time.
-
-    socket thread -> inbox queue -> speech driver + its pure queue (once per frame)
-    -> TTS worker thread -> playback clock -> mouth/expression state
-    -> frame drawing + overlays (captions and toasts from the speech events)
-
-The live window (engine/app/loop.py), record mode, the benchmarks and the
-tests all go through ``build()`` and the runtime's public methods; what
-differs between them (where time, sound and the voice come from) is said by
-``Devices``. One frame: drain the inbox, advance the speech, read the
-playback clock into the mouth, draw. Nothing in a frame waits on the network
-or on synthesis.
+"""The running program: ``Runtime`` holds every part that ``build()``
+(engine/app/build.py, the composition root) made, and runs one frame of it
+at a time: drain the inbox, advance the speech, read the playback clock into
+the mouth, draw. Nothing in a frame waits on the network or on synthesis.
 """
 from __future__ import annotations
 
-import dataclasses
 import logging
 import queue
-import random
 import threading
-import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from engine.app.api_events import ApiEvents
-from engine.app.cast import Cast, Performer, make_performers, voices_of
+from engine.app.cast import Cast, Performer
 from engine.app.hotkeys import HELP_LINES
 from engine.app.lifecycle import LifecycleReporter
 from engine.app.reloader import Reloader
 from engine.app.speech_view import show_in_captions
 from engine.app.streamer_log import StreamerLog
 from engine.app.window import Snapshots, StageWindow
-from engine.link.addressing import Addressing
 from engine.link.client import LinkClient
 from engine.link.http_api import API_CONNECTION
-from engine.link.http_events import EventHub
 from engine.link.http_server import HttpApiServer
-from engine.link.inbox import Backlog, Command, LinkNotice, Received, Stop, WakingQueue
+from engine.link.inbox import Command, LinkNotice, Received, Stop
 from engine.link.protocol import Cancel
-from engine.link.replies import Replies
 from engine.link.server import LinkServer
 from engine.overlay.captions import Captions, join_sentences
 from engine.overlay.display_text import display_form
 from engine.overlay.input_box import InputBox
 from engine.overlay.toasts import ToastBoard
-from engine.settings.cast import aliases
 from engine.settings.config import Config
 from engine.speech.driver import SpeechDriver
 from engine.speech.events import MessageDone, SentenceFinished, SentenceStarted, SpeechEvent, VoiceProblem
-from engine.speech.playback import AudioOutput, PlaybackClock
-from engine.speech.queue import SpeechQueue
-from engine.speech.worker import InlineWorker, Synthesizer, SynthesizerFactory, TtsWorker
+from engine.speech.lanes import SpeechLanes
 from engine.stage.character import CharacterSpec
 from engine.stage.expression import ExpressionState
 from engine.stage.mouth import MouthAnimator
 from engine.stage.presence import Presence
+
+if TYPE_CHECKING:
+    from engine.app.build import Line
 
 log = logging.getLogger("kuchipaku")
 
@@ -64,29 +48,6 @@ WARM_UP_FRAMES = 30  # the first frames load fonts and warm caches; not counted 
 # sentences costs ~0.1 ms, so a flood (50 HTTP clients) is taken in batches,
 # between frames as much as in them, instead of all at once in one frame.
 ACCEPT_BATCH = 16
-
-
-@dataclass(frozen=True)
-class Line:
-    """A line to speak that comes from this machine (--say, the test line, a typed line)."""
-
-    text: str
-    emotion: str = "neutral"
-    character: str | None = None  # who says it on a duo stage (name or folder); None: the default
-
-
-@dataclass(frozen=True)
-class Devices:
-    """Where time, sound and the voice come from. The defaults are the live
-    window's; record mode swaps in a virtual clock, a recording "sound card"
-    and a voice that answers at once."""
-
-    now: Callable[[], float] = time.perf_counter
-    audio: AudioOutput | None = None          # None: the sound card
-    inline_voice: bool = False                # synthesise on the frame thread: the same result every time
-    make_synthesizer: SynthesizerFactory | None = None  # None: the one voice.engine names
-    link: bool = True                         # False: no socket at all (record mode)
-    rng: random.Random | None = None          # blinks and breaths; seeded for repeatable recordings
 
 
 class FrameStats:
@@ -102,63 +63,11 @@ class FrameStats:
             self.worst_ms = max(self.worst_ms, work_s * 1000)
 
 
-def build(config: Config, character: CharacterSpec, *, say: list[Line] | None = None,
-          snapshot_dir: Path | None = None, config_path: Path | None = None,
-          reapply: Callable[[Config], Config] = lambda config: config, devices: Devices = Devices(),
-          others: dict[str, CharacterSpec] | None = None) -> Runtime:
-    """Make every part of the data path and wire them together. Nothing starts
-    yet: ``Runtime.start()`` opens the window and starts the threads.
-    ``character`` is the default character's art; ``others`` the rest of a
-    duo stage's, by name (engine.app.cast.load_cast)."""
-    cast = config.cast
-    specs = {cast[0].name: character, **(others or {})}
-    missing = [member.name for member in cast if member.name not in specs]
-    if missing:  # a caller that knows only one character: the stage is hers alone
-        config = dataclasses.replace(config, stage=dataclasses.replace(config.stage, characters=()))
-        cast, specs = config.cast, {config.cast[0].name: character}
-    wake = threading.Event()  # set by the link and TTS threads when they have something
-    inbox = WakingQueue(wake)
-    backlog = Backlog(config.link.queue_limit)
-    replies = Replies()
-    voice = config.voice
-    audio = devices.audio or AudioOutput(enabled=voice.engine != "silent", av_offset_s=voice.av_offset_ms / 1000)
-    factory = devices.make_synthesizer or (_silent_synthesizer if voice.engine == "silent"
-                                           else voices_of(config, specs))
-    worker = InlineWorker(factory) if devices.inline_voice else TtsWorker(factory, WakingQueue(wake))
-    speech = SpeechDriver(SpeechQueue(voice.rate, voice.synth_timeout_s, voice.stream_hold_s), worker, audio,
-                          PlaybackClock(devices.now), backlog)
-    toasts = ToastBoard(config.overlays.toast_seconds)
-    captions = Captions(config.overlays.subtitle_linger_s)
-    link = None
-    addressing = Addressing(aliases(cast), cast[0].name)
-    if devices.link:
-        link = (LinkServer(config.link, inbox, backlog, replies, addressing=addressing) if config.link.mode != "client"
-                else LinkClient(config.link, inbox, backlog, replies))
-    send = link.send if link is not None else (lambda connection, frame: None)
-    api = api_events = None
-    if devices.link and config.http_api.enabled:  # AITuberKit's HTTP API, into the same inbox and backlog
-        hub = EventHub(config.http_api.max_event_streams)
-        # The stage's characters: on a duo stage, speak's receiverId picks who says it.
-        receivers = tuple(member.name for member in cast) if len(cast) > 1 else (character.name or config.character,)
-        receiver = receivers[0]
-        user_line = link.send_user_chat if isinstance(link, LinkClient) else None
-        api = HttpApiServer(config.http_api, inbox, backlog, hub, receivers, config.link.max_text_length,
-                            client_mode=config.link.mode == "client", send_user_line=user_line,
-                            max_image_bytes=config.link.max_image_bytes)
-        api_events = ApiEvents(hub, receiver, voice.engine, lambda: backlog.taken)
-    return Runtime(config, character, say or [], devices.now, wake, inbox, speech, captions, link,
-                   LifecycleReporter(send, replies, config.link.sends_tts_complete,
-                                     getattr(link, "lifecycle_details", None)), toasts,
-                   Cast(make_performers(config, specs, devices.rng), addressing),
-                   Reloader(config_path, character), reapply, Snapshots(snapshot_dir),
-                   {name: spec for name, spec in specs.items() if name != cast[0].name}, api, api_events)
-
-
 class Runtime:
     """Every part of the running program, and one frame of work over them."""
 
     def __init__(self, config: Config, character: CharacterSpec, say: list[Line], now: Callable[[], float],
-                 wake: threading.Event, inbox: queue.Queue, speech: SpeechDriver, captions: Captions,
+                 wake: threading.Event, inbox: queue.Queue, speech: SpeechDriver | SpeechLanes, captions: Captions,
                  link: LinkServer | LinkClient | None,
                  lifecycle: LifecycleReporter, toasts: ToastBoard, cast: Cast,
                  reloader: Reloader, reapply: Callable[[Config], Config],
@@ -374,7 +283,7 @@ class Runtime:
         elif isinstance(event, VoiceProblem):
             self.toasts.push(event.text, "warning", now)
         elif isinstance(event, SentenceFinished):
-            self.cast.silenced()
+            self.cast.silenced(event.message.character)
             log.debug("finished speaking: %r", event.text)
         elif isinstance(event, MessageDone):
             self.streamer.done(event.message.connection)
@@ -384,8 +293,8 @@ class Runtime:
         # A frame stays on screen for one frame period from the flip: show the
         # sound of the middle of that period, not of its first instant.
         lead = 0.5 / self.config.window.fps
+        self.cast.animate(self.speech, lead, now, dt, self.window.placed)
         clock = self.speech.clock
-        self.cast.animate(clock, lead, now, dt, self.speech.busy, self.window.placed)
         clip = clock.clip
         if self.config.overlays.karaoke and clip is not None and self.captions.subtitle_sentences:
             sentence = self.captions.subtitle_sentences[-1]
@@ -399,7 +308,3 @@ class Runtime:
             if self.captions.subtitle:
                 log.info("subtitle: %r", self.captions.subtitle)
 
-
-def _silent_synthesizer() -> Synthesizer:
-    # The worker reports this as "voice unavailable" and every sentence is mimed.
-    raise RuntimeError("voice.engine is 'silent'")
