@@ -13,17 +13,15 @@ from typing import TYPE_CHECKING
 
 from engine.app.api_events import ApiEvents
 from engine.app.cast import Cast, Performer
+from engine.app.dispatch import Dispatch
 from engine.app.hotkeys import HELP_LINES
 from engine.app.lifecycle import LifecycleReporter
 from engine.app.reloader import Reloader
-from engine.app.speech_view import show_in_captions
 from engine.app.streamer_log import StreamerLog
 from engine.app.window import Snapshots, StageWindow
 from engine.link.client import LinkClient
-from engine.link.http_api import API_CONNECTION
 from engine.link.http_server import HttpApiServer
-from engine.link.inbox import Command, LinkNotice, Received, Stop
-from engine.link.protocol import Cancel
+from engine.link.inbox import Stop
 from engine.link.server import LinkServer
 from engine.overlay.captions import Captions, join_sentences
 from engine.overlay.display_text import display_form
@@ -31,7 +29,6 @@ from engine.overlay.input_box import InputBox
 from engine.overlay.toasts import ToastBoard
 from engine.settings.config import Config
 from engine.speech.driver import SpeechDriver
-from engine.speech.events import MessageDone, SentenceFinished, SentenceStarted, SpeechEvent, VoiceProblem
 from engine.speech.lanes import SpeechLanes
 from engine.stage.character import CharacterSpec
 from engine.stage.expression import ExpressionState
@@ -44,10 +41,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("kuchipaku")
 
 WARM_UP_FRAMES = 30  # the first frames load fonts and warm caches; not counted as stalls
-# Messages taken from the inbox per call: cutting a spoken message into
-# sentences costs ~0.1 ms, so a flood (50 HTTP clients) is taken in batches,
-# between frames as much as in them, instead of all at once in one frame.
-ACCEPT_BATCH = 16
 
 
 class FrameStats:
@@ -99,6 +92,7 @@ class Runtime:
         self.streamer = StreamerLog()  # what the control window shows the streamer
         self.control_window = None  # the live loop's ControlWindow (engine/app/control_window.py), if open
         self._captions_logged = -1
+        self.dispatch = Dispatch(self)  # the inbox's items and the speech's events, turned into actions
         self._prepared: list[str] | None = None
 
     # The default character's face: what a single-character stage has always had.
@@ -158,7 +152,7 @@ class Runtime:
         """Stop ``request_id``'s speech (all speech when None) and tell its senders."""
         now = self.now()
         for event in self.speech.cancel(request_id):
-            self._on_speech_event(event, now)
+            self.dispatch.speech_event(event, now)
         if request_id is None:
             self.captions.clear()  # a lingering subtitle too: cancel clears the stage at once
         self.cast.stopped()
@@ -169,7 +163,7 @@ class Runtime:
         in client mode, also control.cancel."""
         now = self.now()
         for event in self.speech.stop_speech(stop.mode):
-            self._on_speech_event(event, now)
+            self.dispatch.speech_event(event, now)
         self.cast.silenced()
         if self.api_events is not None:
             self.api_events.cancelled(self.speech.busy)
@@ -208,9 +202,9 @@ class Runtime:
                             self.captions.subtitle)
 
     def advance_speech(self, now: float) -> None:
-        self._drain_inbox(now)
+        self.dispatch.drain_inbox(now)
         for event in self.speech.update(now):
-            self._on_speech_event(event, now)
+            self.dispatch.speech_event(event, now)
 
     def prepare_next_subtitle(self) -> None:
         """Idle time before the next frame: render the subtitle as it will be
@@ -223,71 +217,6 @@ class Runtime:
     def _after_layout(self) -> None:
         self._prepared = None  # new overlays: prepare the coming subtitle again
         self.captions.version += 1  # re-render captions for the new size
-
-    def _drain_inbox(self, now: float) -> None:
-        accepted = 0
-        while True:
-            if accepted >= ACCEPT_BATCH:  # a flood: the rest in the idle time before the next frame
-                self.wake.set()
-                return
-            try:
-                item = self.inbox.get_nowait()
-            except queue.Empty:
-                return
-            try:
-                accepted += self._take(item, now)
-            except Exception:  # a bug met by one message must not end the stream
-                log.exception("internal error while handling %s; carrying on", type(item).__name__)
-                self.toast("Internal error while handling a message (see the log)", "error")
-
-    def _take(self, item: Received | Command | LinkNotice, now: float) -> int:
-        """One inbox item; returns how many messages it put in the speech queue."""
-        self.streamer.seen(item, now)
-        if isinstance(item, Received):
-            self.speech.accept(item, now)
-            return 1
-        if isinstance(item, Command):
-            self._on_command(item)
-        elif isinstance(item, LinkNotice):
-            self.toasts.push(item.text, item.level, now)
-        return 0
-
-    def _on_command(self, command: Command) -> None:
-        event = command.event
-        if isinstance(event, Stop):
-            self.stop_speech(event)
-        elif isinstance(event, Cancel):
-            self.cancel(event.request_id)
-        else:
-            # For the streamer, not the viewers: the log and the control window, never the subtitle.
-            log.warning("the bot on link #%d reported an error: %s", command.connection, ascii(event.message))
-            self.toast(f"The bot reported an error (chat.error): {event.message}", "error")
-
-    def _on_speech_event(self, event: SpeechEvent, now: float) -> None:
-        message = getattr(event, "message", None)
-        if message is None or message.connection != API_CONNECTION:  # HTTP callers follow the event feed
-            self.lifecycle.report(event)
-        if self.api_events is not None:
-            self.api_events.report(event, self.speech.busy)
-        if isinstance(event, SentenceStarted) and self.cast.several:
-            member = self.cast.named(event.character).member
-            self.captions.speaking_now(member.name, member.colour or self.config.overlays.text_colour)
-        show_in_captions(self.captions, event)
-        if isinstance(event, SentenceStarted):
-            self.streamer.speaking(event.message.connection, now)
-            speaker = self.cast.started(event.character, event.emotion, now)
-            who = f"{speaker.name}, voice {speaker.member.voice or 'default'}, " if self.cast.several else ""
-            log.info("speaking (%s%s, %s, %.2f s%s): %r", who, event.emotion,
-                     "audible" if event.audible else "silent", event.duration_s,
-                     f", peak {event.peak_dbfs} dBFS" if event.peak_dbfs is not None else "", event.text)
-        elif isinstance(event, VoiceProblem):
-            self.toasts.push(event.text, "warning", now)
-        elif isinstance(event, SentenceFinished):
-            self.cast.silenced(event.message.character)
-            log.debug("finished speaking: %r", event.text)
-        elif isinstance(event, MessageDone):
-            self.streamer.done(event.message.connection)
-            log.debug("message from link #%d done", event.message.connection)
 
     def _animate(self, now: float, dt: float) -> None:
         # A frame stays on screen for one frame period from the flip: show the
