@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pygame
 
 from engine.app.recorder import RecordingOutput
 from engine.link.inbox import Backlog, Received
@@ -130,11 +131,20 @@ def test_recording_lanes_share_one_track_but_each_is_busy_and_stopped_alone():
     assert track[int(0.7 * 22050)] == 2000  # both heard at once there
 
 
-def test_audio_lanes_share_one_mixer_and_only_the_first_closes_it():
-    base = AudioOutput(enabled=False)
+def test_audio_lanes_play_at_once_on_one_mixer_and_only_the_first_closes_it():
+    base = AudioOutput()  # SDL's dummy audio driver (tests/conftest.py): a real mixer, no sound card
+    assert base.available, base.problem
     lanes = base.lanes(3)
     assert lanes[0] is base and len({id(lane) for lane in lanes}) == 3
-    assert all(lane.problem == base.problem and not lane.available for lane in lanes)
-    assert [lane._owns_mixer for lane in lanes] == [True, False, False]
-    for lane in reversed(lanes):
-        lane.close()
+    clip = clip_from_samples((np.sin(np.arange(22050) / 5) * 16000).astype(np.int16), 22050)
+    try:
+        assert lanes[1].play(clip) and lanes[2].play(clip)
+        assert lanes[1].busy() and lanes[2].busy()  # the second did not take the first's channel
+        lanes[2].stop()
+        assert lanes[1].busy() and not lanes[2].busy()
+        for lane in lanes[1:]:
+            lane.close()
+        assert pygame.mixer.get_init() is not None  # still the first's
+    finally:
+        base.close()
+    assert pygame.mixer.get_init() is None
