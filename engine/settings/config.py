@@ -270,6 +270,8 @@ def with_overrides(config: Config, **flags: Any) -> Config:
         stage = dataclasses.replace(stage, characters=())  # --character: that one character alone
     if flags.get("duo"):
         stage = dataclasses.replace(stage, characters=duo())
+    if flags.get("overlap") is not None:
+        stage = dataclasses.replace(stage, overlap=flags["overlap"])
     return dataclasses.replace(
         config,
         link=dataclasses.replace(config.link, **link_changes),

@@ -97,12 +97,11 @@ def test_two_senders_at_once_both_mouths_move_in_the_same_screenshots_and_both_v
 
 def test_record_mode_records_both_speaking_at_once_on_both_mouths_and_in_the_audio(tmp_path):
     config = base_config()
-    config["window"]["size"] = [1280, 720]  # where MOUTHS are
-    config["stage"]["overlap"] = True
+    config["window"]["size"] = [1280, 720]  # where MOUTHS are; --overlap turns stage.overlap on
     (tmp_path / "config.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
     out = tmp_path / "rec"
     done = subprocess.run([sys.executable, str(ROOT / "main.py"), "--config", str(tmp_path / "config.yaml"),
-                           "--duo", "--record", str(out), "--fps", "20",
+                           "--duo", "--overlap", "--record", str(out), "--fps", "20",
                            "--say", KOTONE, "--character", "kotone", "--say", HIBIKI, "--character", "hibiki"],
                           capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=scaled(300),
                           env={**os.environ, "SDL_VIDEODRIVER": "dummy"})
