@@ -1,6 +1,6 @@
 """kuchipaku: give an AI streamer a voice and a face.
 
-    python main.py [--config config.yaml] [--character NAME | --duo] [--host H] [--port P]
+    python main.py [--config config.yaml] [--character NAME | --duo [--overlap]] [--host H] [--port P]
                    [--fullscreen | --windowed] [--say TEXT [--emotion E] [--character NAME]]...
     python main.py --new-character NAME | --check-character NAME [--out PATH]
 """
@@ -45,6 +45,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                              "(a name or folder on a --duo stage)")
     parser.add_argument("--duo", action="store_true",
                         help="two characters on the stage: Kotone and Hibiki")
+    parser.add_argument("--overlap", action="store_true", default=None,
+                        help="on a stage of several, let them speak at once (stage.overlap: true)")
     parser.add_argument("--host", help="address to listen on (default from config: 127.0.0.1)")
     parser.add_argument("--port", type=int, help="port to listen on (0: any free port)")
     parser.add_argument("--api-port", type=int, help="port of the HTTP API (default from config: 3000; "
@@ -105,9 +107,9 @@ def main(argv: list[str] | None = None) -> int:
         headless()
 
     # Imported after logging is set up, and so that --help needs no pygame.
+    from engine.app.build import Line, build
     from engine.app.cast import load_cast
     from engine.app.loop import run
-    from engine.app.runtime import Line, build
     from engine.app.window import DisplayUnavailable
     from engine.link.http_server import ApiBindError
     from engine.link.security import check_api_exposure, check_exposure
@@ -132,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
 
         def reapply(loaded):  # the command line wins over the file, at start and on every reload
             return with_overrides(loaded, host=args.host, port=args.port, fullscreen=args.fullscreen,
-                                  character=args.character, duo=args.duo,
+                                  character=args.character, duo=args.duo, overlap=args.overlap,
                                   token=os.environ.get("KUCHIPAKU_TOKEN") or None,
                                   api_port=args.api_port, api_key=os.environ.get("AITUBERKIT_API_KEY") or None)
         config = reapply(config)

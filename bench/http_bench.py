@@ -54,8 +54,8 @@ def part_http_latency() -> dict:
     import engine.link.http_server as http_server
     import engine.link.session as link_session
     import engine.speech.playback as playback
+    from engine.app.build import build
     from engine.app.loop import run
-    from engine.app.runtime import build
     from engine.settings.config import Config, HttpApiConfig, LinkConfig
     from engine.stage.character import load_character_spec
 
@@ -127,7 +127,7 @@ def part_http_ingest() -> dict:
 
     import pygame
 
-    from engine.app.runtime import build
+    from engine.app.build import build
     from engine.settings.config import Config, HttpApiConfig, LinkConfig, VoiceConfig, WindowConfig
     from engine.stage.character import load_character_spec
 

@@ -66,7 +66,7 @@ def part_frames() -> dict:
 
     import pygame
 
-    from engine.app.runtime import Devices, Line, build
+    from engine.app.build import Devices, Line, build
     from engine.settings.config import Config, OverlayConfig, WindowConfig
     from engine.stage.character import load_character_spec
 
@@ -134,8 +134,8 @@ def part_latency() -> dict:
 
     import engine.link.session as link_session
     import engine.speech.playback as playback
+    from engine.app.build import build
     from engine.app.loop import run
-    from engine.app.runtime import build
     from engine.settings.config import Config, HttpApiConfig, LinkConfig
     from engine.stage.character import load_character_spec
 
@@ -196,8 +196,8 @@ def part_lipsync() -> dict:
 
     import numpy as np
 
+    from engine.app.build import Line
     from engine.app.recorder import record
-    from engine.app.runtime import Line
     from engine.settings.config import Config
     from engine.stage.character import load_character_spec
 

@@ -8,11 +8,14 @@ import logging
 
 import pygame
 
+from engine.app.build import Line
 from engine.app.control_window import ControlWindow
 from engine.app.hotkeys import TEST_LINE, action_for
-from engine.app.runtime import Line, Runtime
+from engine.app.runtime import Runtime
 from engine.link.client import LinkClient
+from engine.settings.config import Config
 from engine.settings.validate import ConfigError
+from engine.stage.character import CharacterSpec
 from engine.vocabulary import Role
 
 log = logging.getLogger("kuchipaku")
@@ -117,14 +120,7 @@ class Controls:
         restart_needed = [name for name in RESTART_ONLY
                           if getattr(loaded.config, name) != getattr(runtime.config, name)]
         config = dataclasses.replace(loaded.config, link=runtime.config.link, voice=runtime.config.voice)
-        character, others = loaded.character, loaded.others
-        if [member.name for member in config.cast] != [performer.name for performer in runtime.performers]:
-            # Who stands on the stage (and with which voice) is fixed at start;
-            # the places and looks of those already there change now.
-            restart_needed.append("stage.characters")
-            config = dataclasses.replace(config, stage=dataclasses.replace(
-                config.stage, characters=runtime.config.stage.characters))
-            character, others = runtime.character, runtime.window.others
+        config, character, others = self._stage_kept(config, loaded.character, loaded.others, restart_needed)
         specs = [character, *others.values()]
         for performer, member, spec in zip(runtime.performers, config.cast, specs, strict=True):
             performer.member, performer.spec = member, spec
@@ -137,7 +133,32 @@ class Controls:
             self.control.open()
         elif self.control is not None:
             self.control.close()
-        log.info("reloaded %s and character %s", runtime.reloader.config_path or "(no config file)",
-                 character.name)
+        log.info("reloaded %s and character %s%s", runtime.reloader.config_path or "(no config file)",
+                 character.name, f"; after a restart: {', '.join(restart_needed)}" if restart_needed else "")
         runtime.toast("Reloaded" + (f" ({' and '.join(restart_needed)} settings apply after a restart)"
                                     if restart_needed else ""))
+
+    def _stage_kept(self, config: Config, character: CharacterSpec, others: dict[str, CharacterSpec],
+                    restart_needed: list[str]) -> tuple[Config, CharacterSpec, dict[str, CharacterSpec]]:
+        """Who stands on a duo stage, her voice and whether they overlap are
+        fixed at start (each has her performer, voice and lane); the places and
+        looks of those already there change now. (A single stage may change
+        its one character live, as it always could.) What waits for a restart
+        is added to ``restart_needed``."""
+        running = self.runtime.config
+        stage = config.stage
+        several = len(config.cast) > 1 or len(running.cast) > 1
+        if several and [member.name for member in config.cast] != [member.name for member in running.cast]:
+            restart_needed.append("stage.characters")
+            return (dataclasses.replace(config, stage=dataclasses.replace(stage, characters=running.stage.characters)),
+                    self.runtime.character, self.runtime.window.others)
+        if several:
+            voices = {member.name: member.voice for member in running.cast}
+            if any(member.voice != voices[member.name] for member in stage.characters):
+                restart_needed.append("stage.characters voices")
+            stage = dataclasses.replace(stage, characters=tuple(
+                dataclasses.replace(member, voice=voices[member.name]) for member in stage.characters))
+        if stage.overlap != running.stage.overlap:
+            restart_needed.append("stage.overlap")
+            stage = dataclasses.replace(stage, overlap=running.stage.overlap)
+        return dataclasses.replace(config, stage=stage), character, others

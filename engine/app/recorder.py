@@ -8,7 +8,8 @@ It builds the program through the same composition root as the live window
 voice that synthesises on the spot, no link, and an "audio device" that
 writes down when each clip starts. Out come the frames as PNG, the exact audio
 as audio.wav, timeline.csv (frame, time, mouth shape, openness, expression,
-where the character stands, how far an expression cross-fade has come),
+where the character stands, how far an expression cross-fade has come; on a
+duo stage then each other character's mouth shape and openness),
 phonemes.csv (each phoneme's time and mouth shape, from the voice: piper's alignments,
 espeak-ng's events, VOICEVOX's moras, or estimated from the audio), and
 out.mp4 when ffmpeg is installed.
@@ -28,7 +29,7 @@ from pathlib import Path
 import numpy as np
 import pygame
 
-from engine.app.runtime import Devices, Line, build
+from engine.app.build import Devices, Line, build
 from engine.settings.config import Config
 from engine.speech.clip import AudioClip
 from engine.speech.playback import MIXER_RATE
@@ -48,28 +49,38 @@ class RecordingOutput:
     available = True
     latency_s = 0.0
 
-    def __init__(self, now) -> None:
+    def __init__(self, now, placed: list[tuple[float, AudioClip]] | None = None) -> None:
         self._now = now
-        self.placed: list[tuple[float, AudioClip]] = []
+        self.placed: list[tuple[float, AudioClip]] = [] if placed is None else placed  # every lane's clips
+        self._last: int | None = None  # where this output's own last clip is in ``placed``
 
     def play(self, clip: AudioClip) -> bool:
         if clip.samples is None:
             return False
+        self._last = len(self.placed)
         self.placed.append((self._now(), clip))
         return True
 
     def busy(self) -> bool:
-        return any(start <= self._now() < start + clip.duration_s for start, clip in self.placed[-1:])
+        if self._last is None:
+            return False
+        start, clip = self.placed[self._last]
+        return start <= self._now() < start + clip.duration_s
 
     def stop(self) -> None:
-        if self.placed:  # cancelled: keep only what was heard
-            start, clip = self.placed[-1]
+        if self._last is not None:  # cancelled: keep only what was heard
+            start, clip = self.placed[self._last]
             heard = max(0, int((self._now() - start) * clip.sample_rate))
-            self.placed[-1] = (start, AudioClip(clip.samples[:heard], clip.sample_rate, clip.envelope,
-                                                heard / clip.sample_rate, clip.visemes))
+            self.placed[self._last] = (start, AudioClip(clip.samples[:heard], clip.sample_rate, clip.envelope,
+                                                        heard / clip.sample_rate, clip.visemes))
 
     def close(self) -> None:
         pass
+
+    def lanes(self, count: int) -> list[RecordingOutput]:
+        """One output per character speaking at once (stage.overlap), all into
+        the same recording: each stops and is busy with her own clip only."""
+        return [self, *(RecordingOutput(self._now, self.placed) for _ in range(1, count))]
 
     @property
     def end_s(self) -> float:
@@ -124,8 +135,10 @@ def record(config: Config, character: CharacterSpec, lines: list[Line], out_dir:
             if save_frames:
                 pygame.image.save(runtime.window.screen, str(frames_dir / f"frame_{count:05d}.png"))
             emotion, fading_from, fade = runtime.presence.crossfade(virtual[0])
+            each = [value for performer in runtime.performers[1:] if runtime.cast.several
+                    for value in (performer.mouth.shape, f"{performer.mouth.openness:.4f}")]
             rows.append((count, f"{virtual[0]:.4f}", runtime.mouth.shape, f"{runtime.mouth.openness:.4f}", emotion,
-                         runtime.topleft[0], runtime.topleft[1], f"{fade:.3f}"))
+                         runtime.topleft[0], runtime.topleft[1], f"{fade:.3f}", *each))
             count += 1
             if runtime.speech_idle and virtual[0] >= output.end_s + TAIL_S:
                 break
@@ -140,7 +153,10 @@ def record(config: Config, character: CharacterSpec, lines: list[Line], out_dir:
         wav.writeframes(output.mix(seconds).tobytes())
     with (out_dir / "timeline.csv").open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["frame", "time_s", "mouth_shape", "openness", "expression", "x", "y", "crossfade"])
+        # On a duo stage, the other characters' mouths follow (mouth_shape and openness are the default's).
+        others = [f"{column}:{performer.name}" for performer in runtime.performers[1:] if runtime.cast.several
+                  for column in ("mouth_shape", "openness")]
+        writer.writerow(["frame", "time_s", "mouth_shape", "openness", "expression", "x", "y", "crossfade", *others])
         writer.writerows(rows)
     with (out_dir / "phonemes.csv").open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)

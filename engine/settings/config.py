@@ -124,6 +124,8 @@ class StageConfig:
     margin: tuple[int, int] = setting((0, 0), int_pair(0, 16384, "[x, y]"))
     # Several characters on one stage (engine/settings/cast.py); empty: the one ``character`` above.
     characters: tuple[CastMember, ...] = setting((), characters_check)
+    # true: characters may speak at the same time, each in her own voice, channel and mouth
+    overlap: bool = setting(False, boolean())
 
 
 _URL = dict(pattern=r"https?://[^\s]+", meaning="an http:// or https:// URL")
@@ -268,6 +270,8 @@ def with_overrides(config: Config, **flags: Any) -> Config:
         stage = dataclasses.replace(stage, characters=())  # --character: that one character alone
     if flags.get("duo"):
         stage = dataclasses.replace(stage, characters=duo())
+    if flags.get("overlap") is not None:
+        stage = dataclasses.replace(stage, overlap=flags["overlap"])
     return dataclasses.replace(
         config,
         link=dataclasses.replace(config.link, **link_changes),

@@ -49,6 +49,13 @@ class SpeechDriver:
     def clock(self) -> PlaybackClock:
         return self._clock
 
+    def clock_for(self, character: str | None) -> PlaybackClock:
+        """Whose ever line it is, one clock: one voice at a time (SpeechLanes has one each)."""
+        return self._clock
+
+    def busy_for(self, character: str | None) -> bool:
+        return self.busy
+
     @property
     def audio(self) -> AudioOutput:
         return self._audio

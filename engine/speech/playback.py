@@ -30,6 +30,8 @@ class AudioOutput:
         self.problem: str | None = None
         self.av_offset_s = av_offset_s
         self._channel: pygame.mixer.Channel | None = None
+        self._number: int | None = None  # a lane's own mixer channel (stage.overlap); None: any free one
+        self._owns_mixer = True          # only one output of a mixer shared by lanes quits it
         if not enabled:
             self.problem = "voice engine is 'silent'"
             return
@@ -57,7 +59,11 @@ class AudioOutput:
             return False
         try:
             sound = pygame.mixer.Sound(buffer=clip.samples.tobytes())
-            self._channel = sound.play()
+            if self._number is None:
+                self._channel = sound.play()
+            else:  # a lane: always her own channel, so her clip never cuts off another's
+                self._channel = pygame.mixer.Channel(self._number)
+                self._channel.play(sound)
         except pygame.error as err:
             log.warning("playback failed: %s", err)
             return False
@@ -74,7 +80,23 @@ class AudioOutput:
     def close(self) -> None:
         if self.available:
             self.stop()
-            pygame.mixer.quit()
+            if self._owns_mixer:
+                pygame.mixer.quit()
+
+    def lanes(self, count: int) -> list[AudioOutput]:
+        """``count`` outputs on this one mixer, each on a channel of its own, for
+        characters who speak at once (stage.overlap). This output is the first
+        and the one that quits the mixer: close it last."""
+        outputs = [self]
+        for number in range(1, count):
+            lane = AudioOutput.__new__(AudioOutput)
+            lane.problem, lane.av_offset_s, lane._channel = self.problem, self.av_offset_s, None
+            lane._number, lane._owns_mixer = number, False
+            outputs.append(lane)
+        self._number = 0
+        if self.available and pygame.mixer.get_num_channels() < count:
+            pygame.mixer.set_num_channels(count)
+        return outputs
 
 
 class PlaybackClock:

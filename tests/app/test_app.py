@@ -13,8 +13,9 @@ import time
 import pygame
 import websocket
 
+from engine.app.build import Line, build
 from engine.app.loop import run
-from engine.app.runtime import Line, Runtime, build
+from engine.app.runtime import Runtime
 from engine.settings.config import Config, HttpApiConfig, LinkConfig
 from engine.stage.character import load_character_spec
 from support.program import ROOT, run_app

@@ -8,7 +8,8 @@ import time
 
 import pygame
 
-from engine.app.runtime import Runtime, build
+from engine.app.build import build
+from engine.app.runtime import Runtime
 from engine.settings.config import Config, HttpApiConfig, LinkConfig, load_config
 from engine.stage.character import load_character_spec
 from support.program import ROOT, run_app

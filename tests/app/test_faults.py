@@ -15,7 +15,8 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
-from engine.app.runtime import Devices, Runtime, build
+from engine.app.build import Devices, build
+from engine.app.runtime import Runtime
 from engine.settings.config import Config, HttpApiConfig, LinkConfig
 from engine.speech.voices.base import SynthesisError
 from engine.speech.voices.espeak import EspeakSynthesizer

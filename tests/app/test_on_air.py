@@ -183,7 +183,7 @@ def test_control_window_buttons_act_and_closing_it_leaves_the_stage_running():
     action; the control window's close event closes only it."""
     import dataclasses
 
-    from engine.app.runtime import Line, build
+    from engine.app.build import Line, build
     from engine.settings.config import Config, LinkConfig
     from engine.stage.character import load_character_spec
     from support.program import run_app

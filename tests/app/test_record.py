@@ -84,8 +84,8 @@ def test_a_character_with_only_three_mouths_loads_and_speaks(tmp_path):
     yaml_path = folder / "character.yaml"
     yaml_path.write_text(re.sub(r", wide: \d+, round: \d+", "", yaml_path.read_text(encoding="utf-8")),
                          encoding="utf-8")
+    from engine.app.build import Line
     from engine.app.recorder import record
-    from engine.app.runtime import Line
     from engine.settings.config import Config
 
     recording = record(Config(), load_character_spec(folder), [Line("Who knew blue boots?")],

@@ -78,3 +78,26 @@ def test_without_a_config_file_only_the_character_is_reread(folder):
     current = Config()
     loaded = reloader.load(current, lambda config: pytest.fail("no file: nothing to reapply"))
     assert loaded.config is current
+
+
+def test_on_a_duo_stage_the_other_characters_files_are_watched_and_reread(folder):
+    shutil.copytree(ROOT / "characters" / "hibiki", folder / "characters" / "hibiki")
+    config_path = folder / "config.yaml"
+    config_path.write_text(config_path.read_text(encoding="utf-8") + """
+stage:
+  characters:
+    - {name: Kotone, folder: default, anchor: bottom-left, default: true}
+    - {name: Hibiki, folder: hibiki, anchor: bottom-right, facing: left}
+""", encoding="utf-8")
+    hibiki = load_character_spec(folder / "characters" / "hibiki")
+    reloader = Reloader(config_path, load_character_spec(folder / "characters" / "default"), {"Hibiki": hibiki})
+    assert not reloader.changed(0.0)
+    sheet = next(iter(hibiki.sheets.values())).file
+    touch_later(sheet)
+    assert reloader.changed(POLL_S)
+    loaded = reloader.load(load_config(config_path), lambda config: config)
+    assert loaded.character.folder.name == "default"
+    assert list(loaded.others) == ["Hibiki"] and loaded.others["Hibiki"].folder.name == "hibiki"
+    assert not reloader.changed(2 * POLL_S)  # the new stamps are the ones now watched
+    touch_later(folder / "characters" / "hibiki" / "character.yaml")
+    assert reloader.changed(3 * POLL_S)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from engine.app.runtime import Devices, build
+from engine.app.build import Devices, build
 from engine.link.inbox import Received
 from engine.link.protocol import Block, ChatMessage
 from engine.settings.config import Config

@@ -8,7 +8,8 @@ import dataclasses
 
 import pygame
 
-from engine.app.runtime import Runtime, build
+from engine.app.build import build
+from engine.app.runtime import Runtime
 from engine.settings.config import Config, LinkConfig
 from engine.stage.character import load_character_spec
 from support.program import ROOT, run_app

@@ -85,7 +85,7 @@ def test_styles_and_older_lines_scrolling_off(display):
 def test_subtitles_in_their_own_window_or_hidden(mode):
     config = dataclasses.replace(Config(), link=LinkConfig(port=0), http_api=HttpApiConfig(port=0),
                                  overlays=OverlayConfig(subtitles=mode, subtitle_window_size=(800, 160)))
-    from engine.app.runtime import Line, build
+    from engine.app.build import Line, build
     from engine.stage.character import load_character_spec
 
     app = build(config, load_character_spec(ROOT / "characters" / "default"), say=[Line("Subtitles elsewhere.")])

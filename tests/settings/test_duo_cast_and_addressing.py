@@ -113,3 +113,12 @@ def test_on_a_single_character_stage_the_field_is_not_checked():
     message = parse_frame(frame(text="hi", role="assistant", character="nobody")).message
     assert single.resolve(message).character is None
     assert single.room("/ws/nobody", "/ws") is False
+
+
+def test_stage_overlap_is_off_by_default_kept_by_duo_and_must_be_true_or_false(tmp_path):
+    assert Config().stage.overlap is False
+    config = load_config(write(tmp_path, "stage: {overlap: true}\n"))
+    assert with_overrides(config, duo=True).stage.overlap is True
+    with pytest.raises(ConfigError) as bad:
+        load_config(write(tmp_path, "stage: {overlap: sometimes}\n"))
+    assert "stage.overlap" in str(bad.value)

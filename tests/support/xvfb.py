@@ -97,12 +97,15 @@ needs_x = pytest.mark.skipif(not xvfb_available() and not os.environ.get("CI"),
 class Running:
     """main.py on the virtual display with its own config file, log in a file."""
 
-    def __init__(self, tmp_path: Path, display: VirtualDisplay, config: dict, *args: str) -> None:
+    def __init__(self, tmp_path: Path, display: VirtualDisplay, config: dict, *args: str,
+                 audio_driver: str = "dummy") -> None:
         self.config_path = tmp_path / "config.yaml"
         self.write_config(config)
         self.log_path = tmp_path / "kuchipaku.log"
+        self.audio_path = tmp_path / "audio.raw"  # what SDL's disk driver heard (audio_driver="disk")
         self._log = self.log_path.open("wb")
-        env = {**os.environ, **display.env, "SDL_AUDIODRIVER": "dummy", "PYTHONUNBUFFERED": "1"}
+        env = {**os.environ, **display.env, "SDL_AUDIODRIVER": audio_driver,
+               "SDL_DISKAUDIOFILE": str(self.audio_path), "PYTHONUNBUFFERED": "1"}
         self.process = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "--config", str(self.config_path),
                                          "--port", "0", "--api-port", "0", *args], cwd=tmp_path, env=env,
                                         stdin=subprocess.DEVNULL,
