@@ -34,6 +34,9 @@ NORMAL_RATE_WPM = 175  # voice.rate at which piper speaks at its own pace (lengt
 
 _CACHE: dict[str, Any] = {}
 _CACHE_LOCK = threading.Lock()
+# piper phonemises with the espeak-ng built into its espeakbridge, whose state
+# is global: two speech lanes (stage.overlap) must not synthesise at once.
+_SYNTH_LOCK = threading.Lock()
 
 
 def default_model() -> Path:
@@ -143,17 +146,18 @@ class PiperSynthesizer:
         timing: list[tuple[str, float]] = []
         aligned = True
         try:
-            for chunk in self._voice.synthesize(text, syn_config=self._config, include_alignments=True):
-                audio = np.asarray(chunk.audio_float_array, dtype=np.float64)
-                pieces.append(audio)
-                if chunk.phoneme_alignments is None:
-                    aligned = False
-                    continue
-                counted = sum(int(a.num_samples) for a in chunk.phoneme_alignments)
-                # The alignment counts whole hops of the vocoder; scale them
-                # onto the chunk's real length so the track never drifts.
-                factor = len(audio) / counted if counted else 1.0
-                timing.extend((a.phoneme, int(a.num_samples) * factor) for a in chunk.phoneme_alignments)
+            with _SYNTH_LOCK:
+                for chunk in self._voice.synthesize(text, syn_config=self._config, include_alignments=True):
+                    audio = np.asarray(chunk.audio_float_array, dtype=np.float64)
+                    pieces.append(audio)
+                    if chunk.phoneme_alignments is None:
+                        aligned = False
+                        continue
+                    counted = sum(int(a.num_samples) for a in chunk.phoneme_alignments)
+                    # The alignment counts whole hops of the vocoder; scale them
+                    # onto the chunk's real length so the track never drifts.
+                    factor = len(audio) / counted if counted else 1.0
+                    timing.extend((a.phoneme, int(a.num_samples) * factor) for a in chunk.phoneme_alignments)
         except Exception as err:  # onnxruntime and the phonemiser raise their own kinds
             raise SynthesisError(f"piper failed: {type(err).__name__}: {err}") from err
         if not pieces or not sum(len(p) for p in pieces):
