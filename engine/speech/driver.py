@@ -17,7 +17,7 @@ from engine.speech.events import LOCAL, MessageDone, SentenceStarted, SpeechEven
 from engine.speech.playback import AudioOutput, PlaybackClock
 from engine.speech.queue import Output, RequestSynthesis, SpeechQueue, StartClip, StopClip
 from engine.speech.states import State
-from engine.speech.worker import SynthResult, VoiceUnavailable
+from engine.speech.worker import WorkerAnswer
 from engine.vocabulary import Role
 
 
@@ -25,7 +25,7 @@ class Worker(Protocol):
     """What the driver needs of a TTS worker (TtsWorker's thread, or one that
     synthesises on submit): requests in, answers out through ``results``."""
 
-    results: queue.Queue[SynthResult | VoiceUnavailable]
+    results: queue.Queue[WorkerAnswer]
 
     def start(self) -> None: ...
 

@@ -44,9 +44,12 @@ from engine.speech.states import Input, State, next_state
 from engine.speech.steps import BlockEnd, Book, Done, NewBlock, Show, Speak, Steps
 from engine.speech.stream import StreamAssembler
 from engine.speech.text import Sentence, sentences_of, strip_tags
-from engine.speech.worker import SynthResult, VoiceUnavailable
+from engine.speech.worker import SynthResult, VoiceLoading, VoiceReady, VoiceUnavailable, WorkerAnswer
 
 PREFETCH = 3  # sentences handed to the worker ahead of the one playing
+# How long a sentence may wait for a voice that is still loading (kokoro takes
+# tens of seconds on a slow machine) before it is mimed; a hung load still ends.
+VOICE_LOAD_S = 60.0
 
 
 # ---- commands for the driver ---------------------------------------------------------
@@ -95,6 +98,8 @@ class SpeechQueue:
         # Set when a sentence timed out: until the worker answers again, the
         # next sentences are mimed at once instead of each waiting the timeout.
         self._worker_stalled = False
+        self._voice_loading = False      # between the worker's VoiceLoading and VoiceReady
+        self._loading_changed = False    # the head's deadline is to be set again
         self._current: Speak | None = None
         self._state = State.IDLE
         self._stream_speakers: dict[tuple[int, str], str | None] = {}  # who speaks a stream's held text
@@ -149,10 +154,14 @@ class SpeechQueue:
                             message.block is Block.END, own_voice, stream=stream)
         return self._prefetch()
 
-    def synthesized(self, result: SynthResult | VoiceUnavailable) -> list[Output]:
+    def synthesized(self, result: WorkerAnswer) -> list[Output]:
         """What the worker answered (in any order, late or for a cancelled sentence)."""
+        if isinstance(result, (VoiceLoading, VoiceReady, VoiceUnavailable)):
+            self._voice_loading, self._loading_changed = isinstance(result, VoiceLoading), True
         if isinstance(result, VoiceUnavailable):
             return self._report_voice_problem(f"voice unavailable: {result.reason}")
+        if isinstance(result, (VoiceLoading, VoiceReady)):
+            return []
         self._worker_stalled = False
         if result.uid in self._requested:
             self._ready[result.uid] = result
@@ -256,8 +265,11 @@ class SpeechQueue:
         result = SynthResult(step.uid, step.clip) if step.clip is not None else self._ready.pop(step.uid, None)
         problem: str | None = None
         if result is None:
-            if step.deadline is None:
-                step.deadline = now + self._synth_timeout_s
+            if step.deadline is None or self._loading_changed:
+                # A voice still loading gets its load time on top (a line sent
+                # at start-up is spoken, not mimed); the timeout runs from the load.
+                self._loading_changed = False
+                step.deadline = now + self._synth_timeout_s + (VOICE_LOAD_S if self._voice_loading else 0.0)
             if now < step.deadline and not self._worker_stalled:
                 return None
             problem = f"synthesis took longer than {self._synth_timeout_s:g} s"

@@ -51,6 +51,21 @@ class VoiceUnavailable:
     reason: str
 
 
+@dataclass(frozen=True)
+class VoiceLoading:
+    """Sent first by a worker that loads its voice on its own thread: until
+    VoiceReady (or VoiceUnavailable), a sentence waiting for audio is waiting
+    for the load, which may take seconds, not for a stalled synthesis."""
+
+
+@dataclass(frozen=True)
+class VoiceReady:
+    """The voice is loaded: from now on a slow sentence is a stall."""
+
+
+WorkerAnswer = SynthResult | VoiceUnavailable | VoiceLoading | VoiceReady
+
+
 SynthesizerFactory = Callable[[], Synthesizer]
 
 
@@ -111,12 +126,13 @@ class TtsWorker:
     def __init__(self, make_synthesizer: SynthesizerFactory, results: queue.Queue | None = None) -> None:
         self._make = make_synthesizer
         self.requests: queue.Queue[SynthRequest | None] = queue.Queue()
-        self.results: queue.Queue[SynthResult | VoiceUnavailable] = results if results is not None else queue.Queue()
+        self.results: queue.Queue[WorkerAnswer] = results if results is not None else queue.Queue()
         # A daemon thread: a synthesiser stuck inside native code must not keep
         # the program alive at exit; stop() still joins it when it can.
         self._thread = threading.Thread(target=self._run, name="tts-worker", daemon=True)
 
     def start(self) -> None:
+        self.results.put(VoiceLoading())  # before any sentence can be asked for
         self._thread.start()
 
     def submit(self, uid: int, text: str, character: str | None = None) -> None:
@@ -133,8 +149,7 @@ class TtsWorker:
 
     def _run(self) -> None:
         synthesizer, problem = load_synthesizer(self._make)
-        if problem is not None:
-            self.results.put(problem)
+        self.results.put(problem or VoiceReady())
         while (request := self.requests.get()) is not None:
             self.results.put(synthesize(synthesizer, request))
             if self.requests.empty():  # idle: between sentences, never before one
@@ -149,7 +164,7 @@ class InlineWorker:
     def __init__(self, make_synthesizer: SynthesizerFactory, results: queue.Queue | None = None) -> None:
         self._make = make_synthesizer
         self._synthesizer: Synthesizer | None = None
-        self.results: queue.Queue[SynthResult | VoiceUnavailable] = results if results is not None else queue.Queue()
+        self.results: queue.Queue[WorkerAnswer] = results if results is not None else queue.Queue()
 
     def start(self) -> None:
         self._synthesizer, problem = load_synthesizer(self._make)

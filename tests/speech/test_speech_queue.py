@@ -23,9 +23,9 @@ from engine.speech.events import (
     SpeechStarted,
     VoiceProblem,
 )
-from engine.speech.queue import PREFETCH, RequestSynthesis, SpeechQueue, StartClip, StopClip
+from engine.speech.queue import PREFETCH, VOICE_LOAD_S, RequestSynthesis, SpeechQueue, StartClip, StopClip
 from engine.speech.states import SpeechStateError, State
-from engine.speech.worker import SynthResult, VoiceUnavailable
+from engine.speech.worker import SynthResult, VoiceLoading, VoiceReady, VoiceUnavailable
 from engine.vocabulary import Role
 
 T0 = 1000.0
@@ -153,6 +153,38 @@ def test_a_late_answer_after_the_timeout_is_dropped_and_the_stall_ends(speech):
     assert speech.state is State.WAITING  # the worker answers again: Quick. waits for its audio
     speech.synthesized(SynthResult(quick.uid, tone("Quick.")))
     assert of_type(speech.update(T0 + 3.0), StartClip)[0].clip.samples is not None
+
+
+def test_a_line_sent_while_the_voice_loads_waits_for_the_load_then_the_timeout_runs_from_it(speech):
+    """A line that arrives at start-up, before piper has loaded (seconds on a
+    busy machine), is spoken, not mimed: the timeout counts from the load."""
+    assert speech.synthesized(VoiceLoading()) == []
+    (hello,) = speech.accept(message(text="Hello!", role="assistant"), T0)
+    speech.update(T0)
+    assert of_type(speech.update(T0 + 30.0), StartClip) == [] and speech.state is State.WAITING
+    assert speech.synthesized(VoiceReady()) == []
+    assert of_type(speech.update(T0 + 31.0), StartClip) == []  # its 2 s start at the load
+    speech.synthesized(SynthResult(hello.uid, tone("Hello!")))
+    start = of_type(speech.update(T0 + 32.5), StartClip)
+    assert start[0].clip.samples is not None and start[0].problem is None
+
+
+def test_after_the_load_a_slow_sentence_is_mimed_at_the_timeout(speech):
+    speech.synthesized(VoiceLoading())
+    speech.accept(message(text="Hello!", role="assistant"), T0)
+    speech.update(T0)
+    speech.synthesized(VoiceReady())
+    assert of_type(speech.update(T0 + 5.0), StartClip) == []  # the deadline is set again: now + 2 s
+    start = of_type(speech.update(T0 + 7.0), StartClip)
+    assert start[0].problem == "synthesis took longer than 2 s"
+
+
+def test_a_load_that_never_ends_is_mimed_after_the_load_allowance(speech):
+    speech.synthesized(VoiceLoading())
+    speech.accept(message(text="Hello!", role="assistant"), T0)
+    speech.update(T0)
+    assert of_type(speech.update(T0 + VOICE_LOAD_S + 1.99), StartClip) == []
+    assert of_type(speech.update(T0 + VOICE_LOAD_S + 2.0), StartClip)[0].clip.samples is None
 
 
 def test_while_the_worker_is_stalled_the_next_sentences_are_mimed_at_once(speech):

@@ -73,3 +73,17 @@ def test_voicevox_speaks_and_when_killed_mid_stream_the_fallback_takes_over_at_o
     app.wait_for_log(r"voice voicevox failed \(.*not running", timeout=5)
     app.wait_for_log(r"finished speaking: 'さようなら。'", timeout=30)
     assert app.stop() == 0
+
+
+def test_a_line_sent_while_the_voice_still_loads_is_spoken_not_mimed(program, tmp_path):
+    """synth_timeout_s far shorter than piper's load: the line is sent the
+    moment the port opens, and the timeout runs from the load, not from the line."""
+    config = tmp_path / "config.yaml"
+    config.write_text("voice: {synth_timeout_s: 0.3}\n", encoding="utf-8")
+    app = program("--config", str(config))
+    say(app.port, "Hello, I am here.")
+    app.wait_for_log(r"speaking \(neutral, audible, [^)]*\): 'Hello, I am here\.'", timeout=60)
+    log = app.log()
+    assert log.index("link #1: v1") < log.index("voice engines ready"), "the line came after the load: no proof"
+    assert "took longer" not in log and "silent" not in log.split("voice engines ready")[1]
+    assert app.stop() == 0
