@@ -38,7 +38,7 @@ from engine.link.http_api import API_CONNECTION
 from engine.link.http_events import EventHub
 from engine.link.http_server import HttpApiServer
 from engine.link.inbox import Backlog, Command, LinkNotice, Received, Stop, WakingQueue
-from engine.link.protocol import Cancel
+from engine.link.messages import Cancel
 from engine.link.replies import Replies
 from engine.link.server import LinkServer
 from engine.overlay.captions import Captions, join_sentences

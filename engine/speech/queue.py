@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from engine.link.inbox import Received
-from engine.link.protocol import Block
+from engine.link.messages import Block
 from engine.speech.clip import AudioClip, clip_from_text
 from engine.speech.events import (
     BlockStarted,
