@@ -75,15 +75,7 @@ def train(features: np.ndarray, labels: np.ndarray, seed: int = 0) -> dict[str, 
 
 
 def _raw_mean(samples: np.ndarray) -> np.ndarray:
-    x = np.asarray(samples, dtype=np.float64) / 32768.0
-    x = np.append(x[0], x[1:] - 0.97 * x[:-1])
-    hop, window = round(vowels.HOP_S * vowels.RATE), round(vowels.WINDOW_S * vowels.RATE)
-    count = int(np.ceil(len(x) / hop))
-    padded = np.pad(x, (window // 2, window + hop))
-    index = np.arange(window)[None, :] + (np.arange(count) * hop)[:, None]
-    power = np.abs(np.fft.rfft(padded[index] * np.hamming(window), vowels.NFFT)) ** 2
-    level = 10 * np.log10(power.sum(axis=1) + 1e-12)
-    cepstra = np.log(power @ vowels._filterbank().T + 1e-10) @ vowels._dct().T
+    cepstra, level = vowels.mfcc(samples)
     return cepstra[level > level.max() - vowels.QUIET_DB].mean(axis=0)
 
 
@@ -94,14 +86,14 @@ def main() -> int:
     if vowels.PROFILES.exists():
         vowels.PROFILES.unlink()
     np.savez_compressed(vowels.PROFILES, cepstral_mean=prior)  # features now lean on it
-    vowels._profiles.cache_clear()
+    vowels.reload_profiles()
     rows = [labelled(voice, text) for text in texts]
     features = np.vstack([f[(lab >= 0) & loud] for f, lab, _, loud in rows[:TRAIN]])
     labels = np.concatenate([lab[(lab >= 0) & loud] for f, lab, _, loud in rows[:TRAIN]])
     profiles = train(features, labels)
     np.savez_compressed(vowels.PROFILES, cepstral_mean=prior.astype(np.float32),
                         **{k: v.astype(np.float32) for k, v in profiles.items()})
-    vowels._profiles.cache_clear()
+    vowels.reload_profiles()
     agree = compared = 0
     for _, _, clip, _ in rows[TRAIN:]:
         estimated = vowels.estimate_track(clip.samples)

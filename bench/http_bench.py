@@ -26,15 +26,12 @@ os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 os.environ["PYGAME_HIDE_SUPPORT_PROMPT"] = "1"
 
+from bench.common import first_audio, percentile  # noqa: E402
+
 CLIENTS = 50
 PER_CLIENT = 100
 REPEATS = 30
 SENTENCE = "Hello everyone, and welcome back to the stream!"
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
 def _post(connection: http.client.HTTPConnection, path: str, body: dict) -> tuple[int, dict]:
@@ -45,77 +42,35 @@ def _post(connection: http.client.HTTPConnection, path: str, body: dict) -> tupl
 
 
 def part_http_latency() -> dict:
-    import dataclasses
-    import signal
-
-    import pygame
     from websockets.sync.client import connect
 
     import engine.link.http_server as http_server
-    import engine.link.session as link_session
-    import engine.speech.playback as playback
-    from engine.app.build import build
-    from engine.app.loop import run
-    from engine.settings.config import Config, HttpApiConfig, LinkConfig
-    from engine.stage.character import load_character_spec
 
-    arrived: list[float] = []
-    played: list[float] = []
-    original_on_text, original_serve = link_session.LinkSession.on_text, http_server.HttpApiServer.serve
-    original_play = playback.AudioOutput.play
-
-    def on_text(self, frame):
-        arrived.append(time.perf_counter())
-        return original_on_text(self, frame)
-
-    def serve(self, handler):
-        arrived.append(time.perf_counter())
-        return original_serve(self, handler)
-
-    def play(self, clip):
-        handed = original_play(self, clip)
-        played.append(time.perf_counter())
-        return handed
-
-    link_session.LinkSession.on_text = on_text
-    http_server.HttpApiServer.serve = serve
-    playback.AudioOutput.play = play
-    app = build(dataclasses.replace(Config(), link=LinkConfig(port=0), http_api=HttpApiConfig(port=0)),
-                load_character_spec(ROOT / "characters" / "default"))
     results: dict[str, list[float]] = {"ws": [], "http": []}
 
-    def drive() -> None:
-        try:
-            while app.stats.frames < 30:
-                time.sleep(0.05)
-            api = urlsplit(app.api.url)
-            web = http.client.HTTPConnection(api.hostname, api.port, timeout=30)
-            with connect(app.link.url) as ws:
-                ws.recv(timeout=5)
-                for n in range(2 * (REPEATS + 3)):
-                    arrived.clear()
-                    played.clear()
-                    way = "http" if n % 2 else "ws"
-                    if way == "http":
-                        assert _post(web, "/api/v1/speak", {"text": SENTENCE})[0] == 202
-                    else:
-                        ws.send(json.dumps({"text": SENTENCE, "role": "assistant"}))
-                        while json.loads(ws.recv(timeout=30)).get("type") != "tts_complete":
-                            pass
-                    deadline = time.perf_counter() + 30
-                    while (not played or app.speech.busy) and time.perf_counter() < deadline:
-                        time.sleep(0.005)
-                    if n >= 6:  # the first few warm up espeak-ng and the caches
-                        results[way].append((played[0] - arrived[0]) * 1000)
-                    time.sleep(0.1)
-        finally:
-            pygame.event.post(pygame.event.Event(pygame.QUIT))
+    def drive(app, arrived: list[float], played: list[float]) -> None:
+        api = urlsplit(app.api.url)
+        web = http.client.HTTPConnection(api.hostname, api.port, timeout=30)
+        with connect(app.link.url) as ws:
+            ws.recv(timeout=5)
+            for n in range(2 * (REPEATS + 3)):
+                arrived.clear()
+                played.clear()
+                way = "http" if n % 2 else "ws"
+                if way == "http":
+                    assert _post(web, "/api/v1/speak", {"text": SENTENCE})[0] == 202
+                else:
+                    ws.send(json.dumps({"text": SENTENCE, "role": "assistant"}))
+                    while json.loads(ws.recv(timeout=30)).get("type") != "tts_complete":
+                        pass
+                deadline = time.perf_counter() + 30
+                while (not played or app.speech.busy) and time.perf_counter() < deadline:
+                    time.sleep(0.005)
+                if n >= 6:  # the first few warm up espeak-ng and the caches
+                    results[way].append((played[0] - arrived[0]) * 1000)
+                time.sleep(0.1)
 
-    thread = threading.Thread(target=drive)
-    thread.start()
-    run(app)
-    thread.join()
-    signal.signal(signal.SIGINT, signal.default_int_handler)
+    first_audio(drive, also_arriving=((http_server.HttpApiServer, "serve"),))
     return {"http_latency_first_audio_ms_p50": percentile(results["http"], 0.5),
             "http_latency_first_audio_ms_p95": percentile(results["http"], 0.95),
             "ws_latency_first_audio_ms_p50": percentile(results["ws"], 0.5),

@@ -24,10 +24,13 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]  # the engine and bench/, and the tests' support/
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 os.environ["PYGAME_HIDE_SUPPORT_PROMPT"] = "1"
+
+from bench.common import first_audio, percentile  # noqa: E402
+from support.process import proc_status  # noqa: E402
 
 SENTENCE = "Hello everyone, and welcome back to the stream!"
 LIP_TEXT = ("My mom baked a big pumpkin pie, but Bob probably prefers plum jam. "
@@ -36,11 +39,6 @@ FRAMES = 600
 LATENCY_REPEATS = 30
 INGEST_CLIENTS = 50
 INGEST_PER_CLIENT = 200
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
 def free_port() -> int:
@@ -126,65 +124,26 @@ def part_synth_floor() -> dict:
 def part_latency() -> dict:
     """From a frame arriving at the socket to its first audio handed to the mixer,
     through the real runtime (live loop, threads, dummy audio device)."""
-    import dataclasses
-    import signal
-
-    import pygame
     from websockets.sync.client import connect
 
-    import engine.link.session as link_session
-    import engine.speech.playback as playback
-    from engine.app.build import build
-    from engine.app.loop import run
-    from engine.settings.config import Config, HttpApiConfig, LinkConfig
-    from engine.stage.character import load_character_spec
+    latencies: list[float] = []
 
-    arrived: list[float] = []
-    played: list[float] = []
-    original_on_text = link_session.LinkSession.on_text
-    original_play = playback.AudioOutput.play
+    def drive(app, arrived: list[float], played: list[float]) -> None:
+        with connect(app.link.url) as ws:
+            ws.recv(timeout=5)
+            for n in range(LATENCY_REPEATS + 3):
+                arrived.clear()
+                played.clear()
+                ws.send(json.dumps({"text": SENTENCE, "role": "assistant", "id": f"l{n}"}))
+                while True:
+                    reply = json.loads(ws.recv(timeout=30))
+                    if reply.get("type") == "tts_complete":
+                        break
+                if n >= 3:  # the first few warm up espeak-ng and the caches
+                    latencies.append((played[0] - arrived[0]) * 1000)
+                time.sleep(0.1)
 
-    def on_text(self, frame):
-        arrived.append(time.perf_counter())
-        return original_on_text(self, frame)
-
-    def play(self, clip):
-        handed = original_play(self, clip)
-        played.append(time.perf_counter())
-        return handed
-
-    link_session.LinkSession.on_text = on_text
-    playback.AudioOutput.play = play
-    app = build(dataclasses.replace(Config(), link=LinkConfig(port=0), http_api=HttpApiConfig(port=0)),
-                load_character_spec(ROOT / "characters" / "default"))
-    results: dict = {}
-
-    def drive() -> None:
-        try:
-            while app.stats.frames < 30:
-                time.sleep(0.05)
-            with connect(app.link.url) as ws:
-                ws.recv(timeout=5)
-                for n in range(LATENCY_REPEATS + 3):
-                    arrived.clear()
-                    played.clear()
-                    ws.send(json.dumps({"text": SENTENCE, "role": "assistant", "id": f"l{n}"}))
-                    while True:
-                        reply = json.loads(ws.recv(timeout=30))
-                        if reply.get("type") == "tts_complete":
-                            break
-                    if n >= 3:  # the first few warm up espeak-ng and the caches
-                        results.setdefault("latencies", []).append((played[0] - arrived[0]) * 1000)
-                    time.sleep(0.1)
-        finally:
-            pygame.event.post(pygame.event.Event(pygame.QUIT))
-
-    thread = threading.Thread(target=drive)
-    thread.start()
-    run(app)
-    thread.join()
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    latencies = results["latencies"]
+    first_audio(drive)
     return {"latency_first_audio_ms_p50": percentile(latencies, 0.5),
             "latency_first_audio_ms_p95": percentile(latencies, 0.95)}
 
@@ -422,8 +381,7 @@ def part_startup() -> dict:
             wait_port(port)
             startups.append(time.perf_counter() - started)
             time.sleep(1.0)
-            status = Path(f"/proc/{process.pid}/status").read_text()
-            rss.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024)
+            rss.append(proc_status(process.pid)["VmRSS"] / 1024)
         finally:
             process.terminate()
             process.wait(10)

@@ -12,7 +12,6 @@ import argparse
 import itertools
 import json
 import os
-import re
 import subprocess
 import sys
 import tempfile
@@ -23,17 +22,13 @@ from pathlib import Path
 from websockets.sync.client import connect
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+from support.process import proc_status  # noqa: E402  (what /proc says, read as the tests read it)
+
 CLIENTS = 3
 WARM_UP_MINUTES = 2
 RSS_GROWTH_LIMIT_MB = 5.0
 WORDS = ("Yes.", "Okay.", "Sure.", "Nice.", "Right.", "Wow.", "Hmm.", "Great.")
-
-
-def proc_status(pid: int) -> tuple[float, int]:
-    text = Path(f"/proc/{pid}/status").read_text()
-    rss_kb = int(re.search(r"VmRSS:\s+(\d+)", text).group(1))
-    threads = int(re.search(r"Threads:\s+(\d+)", text).group(1))
-    return rss_kb / 1024, threads
 
 
 def main() -> int:
@@ -94,7 +89,8 @@ def main() -> int:
         while minute < args.minutes:
             minute += 1
             time.sleep(max(0.0, started + minute * 60 - time.monotonic()))
-            rss, thread_count = proc_status(program.pid)
+            status = proc_status(program.pid)
+            rss, thread_count = status["VmRSS"] / 1024, status["Threads"]
             samples.append((minute, rss, thread_count))
             print(f"{minute:>6} {rss:>8.1f} {thread_count:>7}", flush=True)
     finally:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from engine.app.speech_view import show_in_captions
 from engine.link.http_api import API_CONNECTION
 from engine.link.inbox import Command, LinkNotice, Received, Stop
-from engine.link.protocol import Cancel
+from engine.link.messages import Cancel
 from engine.speech.events import MessageDone, SentenceFinished, SentenceStarted, SpeechEvent, VoiceProblem
 
 if TYPE_CHECKING:

@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass
 
 from engine.link.inbox import Command, LinkNotice, Received, Stop
-from engine.link.protocol import Cancel
+from engine.link.messages import Cancel
 
 MESSAGES = 50
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from engine.link.protocol import ChatMessage, ErrorCode, ProtocolError
+from engine.link.messages import ChatMessage
+from engine.link.protocol import ErrorCode, ProtocolError
 
 
 @dataclasses.dataclass(frozen=True)

@@ -28,8 +28,8 @@ from engine.link.client_session import ClientSession
 from engine.link.guard import ServerStream
 from engine.link.inbox import Backlog, Inbox, LinkNotice
 from engine.link.liveness import Backoff, Heartbeat
+from engine.link.messages import Ack, Pong, Ready
 from engine.link.outgoing import Out, Outgoing, ServerWriter
-from engine.link.protocol import Ack, Pong, Ready
 from engine.link.replies import Replies
 from engine.link.segments import Segments
 from engine.settings.config import LinkConfig

@@ -15,7 +15,8 @@ from collections.abc import Callable
 
 from engine.link.guard import ServerStream, Verdict
 from engine.link.inbox import Backlog, Command, Inbox, LinkNotice, Received
-from engine.link.protocol import Block, Cancel, ChatError, ChatMessage, Parsed, Ping, ProtocolError, parse_frame
+from engine.link.messages import Block, Cancel, ChatError, ChatMessage, Parsed, Ping
+from engine.link.protocol import ProtocolError, parse_frame
 from engine.link.replies import Replies
 from engine.link.segments import Segments, message_details
 from engine.settings.config import LinkConfig

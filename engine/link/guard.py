@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import enum
 
-from engine.link.protocol import Block, ChatMessage
+from engine.link.messages import Block, ChatMessage
 
 
 class Verdict(enum.Enum):

@@ -5,7 +5,7 @@ import queue
 import threading
 from dataclasses import dataclass
 
-from engine.link.protocol import Cancel, ChatError, ChatMessage
+from engine.link.messages import Cancel, ChatError, ChatMessage
 
 
 @dataclass(frozen=True)

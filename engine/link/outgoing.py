@@ -17,7 +17,7 @@ from typing import Protocol
 
 from engine.link.guard import ServerStream
 from engine.link.inbox import Command, Inbox, LinkNotice
-from engine.link.protocol import Cancel
+from engine.link.messages import Cancel
 from engine.link.replies import Replies
 from engine.settings.config import LinkConfig
 

@@ -3,9 +3,10 @@
 This is AITuberKit's External Linkage Mode (see ../shared/PROTOCOL.md) in both
 generations: v1 ("legacy") messages and the v2 envelope. Nothing here touches a
 socket, a clock or a queue, so every rule is tested on plain strings.
-``parse_frame`` either returns a ``Parsed`` or raises ``ProtocolError`` with one
-of the coded errors; no other exception escapes it. What we send back is built
-in ``engine.link.replies``.
+``parse_frame`` either returns a ``Parsed`` (the messages are plain data in
+``engine.link.messages``) or raises ``ProtocolError`` with one of the coded
+errors; no other exception escapes it. What we send back is built in
+``engine.link.replies``.
 """
 from __future__ import annotations
 
@@ -13,11 +14,25 @@ import enum
 import json
 import math
 import re
-from dataclasses import dataclass
 from typing import Any
 
-from engine.link.bot_audio import DEFAULT_MAX_AUDIO_S, AudioProblem, BotAudio, decode_audio
+from engine.link.bot_audio import DEFAULT_MAX_AUDIO_S, AudioProblem, decode_audio
 from engine.link.image import BadImage, check_image
+from engine.link.messages import (
+    Ack,
+    Block,
+    Cancel,
+    ChatError,
+    ChatMessage,
+    Event,
+    Hello,
+    Parsed,
+    Ping,
+    Pong,
+    Ready,
+    UserChat,
+    Warning,
+)
 from engine.vocabulary import EMOTIONS, Role
 
 PANEL_ROLES = frozenset({"code", "output", "executing", "console"})
@@ -51,123 +66,6 @@ class ProtocolError(Exception):
         self.too_large = too_large
         self.event_id = event_id      # a v2 event's id: answered by an error ack
         self.event_type = event_type
-
-
-class Block(enum.Enum):
-    """Where a message sits in a response block (the legacy ``type`` field)."""
-
-    START = "start"    # clears the subtitle and opens a new block
-    END = "end"        # closes the block after its text
-    APPEND = "append"  # anything else: joins the open block, or opens one
-
-
-@dataclass(frozen=True)
-class Warning:
-    field: str
-    message: str
-
-
-@dataclass(frozen=True)
-class ChatMessage:
-    """Something to show or say: a v1 message or a v2 chat.start/delta/done."""
-
-    text: str
-    role: str
-    presentation: Role
-    emotion: str
-    block: Block
-    message_id: str | None = None  # "id" (either version)
-    request_id: str | None = None  # "requestId" (v2)
-    version: str = "1"
-    emotion_given: bool = False    # the sender named a valid emotion (else the default applies)
-    image: str | None = None       # an http(s) URL or data: URI, checked by engine.link.image
-    cancelled: bool = False        # v2 chat.done with payload.cancelled: the end of a cancelled answer
-    character: str | None = None   # who speaks it, as the sender named her (v1 "character", v2 payload.character)
-    # Extensions shared with the HTTP API: the bot's own voice (played instead
-    # of synthesising ``text``), "high" priority (head of the queue) and
-    # interrupt (everything queued and speaking is cancelled first).
-    audio: BotAudio | None = None
-    priority: bool = False
-    interrupt: bool = False
-
-    @property
-    def spoken(self) -> bool:
-        return self.presentation is Role.SPEECH
-
-    @property
-    def lifecycle_id(self) -> str | None:
-        """The id lifecycle events are reported under, if the sender gave one."""
-        return self.request_id or self.message_id
-
-
-@dataclass(frozen=True)
-class Hello:
-    """session.hello: the bot's capabilities; answered by ack."""
-
-    capabilities: dict
-
-
-@dataclass(frozen=True)
-class Ping:
-    pass
-
-
-@dataclass(frozen=True)
-class Cancel:
-    """control.cancel: stop speaking; only ``request_id``'s speech when given."""
-
-    request_id: str | None
-
-
-@dataclass(frozen=True)
-class ChatError:
-    """chat.error: the bot's own failure, shown and never spoken."""
-
-    message: str
-    request_id: str | None
-
-
-@dataclass(frozen=True)
-class Ready:
-    """session.ready from the server we connect to in client mode."""
-
-    capabilities: dict
-
-
-@dataclass(frozen=True)
-class Ack:
-    for_id: str | None
-    status: str
-
-
-@dataclass(frozen=True)
-class Pong:
-    pass
-
-
-@dataclass(frozen=True)
-class UserChat:
-    """chat.message, or legacy {"type": "chat"}: a viewer's line for a bot.
-    We send these in client mode; we never act on one."""
-
-    content: str
-
-
-Event = ChatMessage | Hello | Ping | Cancel | ChatError | Ready | Ack | Pong | UserChat
-
-
-@dataclass(frozen=True)
-class Parsed:
-    event: Event
-    warnings: tuple[Warning, ...] = ()
-    version: str = "1"
-    event_id: str | None = None    # a v2 event's own id, to be acked
-    event_type: str | None = None
-
-    @property
-    def message(self) -> ChatMessage:
-        assert isinstance(self.event, ChatMessage)
-        return self.event
 
 
 # Control characters a bot may send by accident; tab and newlines are fine.

@@ -8,7 +8,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from engine.link.protocol import ErrorCode, Warning
+from engine.link.messages import Warning
+from engine.link.protocol import ErrorCode
 from engine.vocabulary import EMOTIONS
 
 LIFECYCLE_EVENTS = (

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from engine.link.protocol import ChatMessage
+from engine.link.messages import ChatMessage
 from engine.link.replies import iso_timestamp
 
 _STAMP = {"character.message.received": "receivedAt", "character.message.rendered": "renderedAt",

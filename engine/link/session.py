@@ -12,19 +12,8 @@ from collections.abc import Callable
 
 from engine.link.addressing import Addressing
 from engine.link.inbox import Backlog, Command, Inbox, LinkNotice, Received
-from engine.link.protocol import (
-    Ack,
-    Cancel,
-    ChatError,
-    ChatMessage,
-    ErrorCode,
-    Hello,
-    Parsed,
-    Ping,
-    Pong,
-    ProtocolError,
-    parse_frame,
-)
+from engine.link.messages import Ack, Cancel, ChatError, ChatMessage, Hello, Parsed, Ping, Pong
+from engine.link.protocol import ErrorCode, ProtocolError, parse_frame
 from engine.link.replies import Replies
 from engine.link.security import RateLimiter
 from engine.settings.config import LinkConfig

@@ -12,7 +12,7 @@ import queue
 from typing import Protocol
 
 from engine.link.inbox import Backlog, Received
-from engine.link.protocol import Block, ChatMessage
+from engine.link.messages import Block, ChatMessage
 from engine.speech.events import LOCAL, MessageDone, SentenceStarted, SpeechEvent
 from engine.speech.playback import AudioOutput, PlaybackClock
 from engine.speech.queue import Output, RequestSynthesis, SpeechQueue, StartClip, StopClip

@@ -23,17 +23,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from engine.link.inbox import Received
-from engine.link.protocol import Block
+from engine.link.messages import Block
 from engine.speech.clip import AudioClip, clip_from_text
 from engine.speech.events import (
     BlockStarted,
     LineShown,
-    MessageDone,
     MessageRef,
-    Rendered,
-    ResponseDone,
     SentenceFinished,
-    SpeechDone,
     SpeechError,
     SpeechEvent,
     SpeechStarted,
@@ -41,7 +37,7 @@ from engine.speech.events import (
 )
 from engine.speech.own_voice import own_voice_clip
 from engine.speech.states import Input, State, next_state
-from engine.speech.steps import BlockEnd, Book, Done, NewBlock, Show, Speak, Steps
+from engine.speech.steps import Book, Done, Speak, Steps, finished, rendered, report
 from engine.speech.stream import StreamAssembler
 from engine.speech.text import Sentence, sentences_of, strip_tags
 from engine.speech.worker import SynthResult, VoiceLoading, VoiceReady, VoiceUnavailable, WorkerAnswer
@@ -196,7 +192,7 @@ class SpeechQueue:
                 self._steps.pop()
                 return out + started + self._prefetch()
             self._steps.pop()
-            out += self._run(step)
+            out += report(step)
         return out
 
     def cancel(self, request_id: str | None) -> list[Output]:
@@ -230,24 +226,10 @@ class SpeechQueue:
                 self._requested.discard(step.uid)
                 self._ready.pop(step.uid, None)
             elif isinstance(step, Done):
-                if step.message.spoken:
-                    out.append(SpeechDone(step.message.ref, cancelled=True))
-                out += self._message_done(step.message, cancelled=True)
+                out += finished(step.message, cancelled=True)
         return out + self._prefetch()
 
     # ---- the steps ------------------------------------------------------------------------
-
-    def _run(self, step: NewBlock | Show | Done | BlockEnd) -> list[Output]:
-        """A step that is not a sentence, now at the head."""
-        if isinstance(step, NewBlock):
-            return [BlockStarted()]
-        if isinstance(step, Show):
-            return [step.line, *self._rendered(step.message)]
-        if isinstance(step, Done):
-            done = SpeechDone(step.message.ref)
-            return [*self._rendered(step.message), *([done] if step.message.spoken else []),
-                    *self._message_done(step.message)]
-        return [ResponseDone(step.message.ref)]
 
     def _speak_held(self, stream: tuple[int, str], ref: MessageRef) -> None:
         sentences = self._streams.flush(stream)
@@ -287,7 +269,7 @@ class SpeechQueue:
         self._state = next_state(self._state, Input.START)
         self._current = step
         book = step.message
-        out += self._rendered(book)
+        out += rendered(book)
         if not book.speaking_started:
             book.speaking_started = True
             out.append(SpeechStarted(book.ref))
@@ -295,17 +277,6 @@ class SpeechQueue:
             out.append(SpeechError(book.ref, step.sentence.text, problem))
         out.append(StartClip(book.ref, step.sentence.text, step.sentence.emotion, clip, problem))
         return out
-
-    @staticmethod
-    def _rendered(book: Book) -> list[Output]:
-        if book.rendered:
-            return []
-        book.rendered = True
-        return [Rendered(book.ref)]
-
-    @staticmethod
-    def _message_done(book: Book, cancelled: bool = False) -> list[Output]:
-        return [MessageDone(book.ref, cancelled)] if book.counted else []
 
     def _report_voice_problem(self, problem: str) -> list[Output]:
         # One toast per kind of problem, not one per sentence.

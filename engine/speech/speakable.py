@@ -3,7 +3,8 @@
 Language models answer in markdown, with links and emoji. Read aloud as is,
 that is "asterisk asterisk", a URL letter by letter and "smiling face with
 three hearts". Every engine is handed ``speakable(text)``; what the subtitle
-shows is the overlay's business (engine/overlay/display_text.py).
+shows is the overlay's business (engine/overlay/display_text.py). Both read
+the markdown the same way, with engine.markup; this decides what is *said*.
 ``protected_spans`` tells the sentence splitter where it must not cut
 (inside a code block, inline code, a link or a URL), and ``emoji_emotion``
 lets a feeling emoji set a sentence's emotion when the sender gave none.
@@ -14,27 +15,13 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import urllib.parse
 from dataclasses import dataclass
 
+import engine.markup as markup
 from engine.speech.language import mostly_japanese
 
-_FENCE = re.compile(r"(```|~~~)[^\n]*\n?.*?(?:\1|\Z)", re.DOTALL)
-_INLINE_CODE = re.compile(r"`([^`\n]+)`")
-_IMAGE = re.compile(r"!\[([^\]\n]*)\]\((?:[^()\s]|\([^()\s]*\))+(?:\s+\"[^\"]*\")?\)")
-_LINK = re.compile(r"\[([^\]\n]+)\]\(((?:[^()\s]|\([^()\s]*\))+)(?:\s+\"[^\"]*\")?\)")
-_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"'`]+[^\s<>\"'`.,;:!?)\]}」』。、]", re.IGNORECASE)
-_AUTOLINK = re.compile(r"<((?:https?://|mailto:)[^>\s]+)>", re.IGNORECASE)
-_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(.*?)[ \t]*#*[ \t]*$", re.MULTILINE)
-_BULLET = re.compile(r"^[ \t]*(?:[-*+•]|\d{1,3}[.)])[ \t]+", re.MULTILINE)
-_QUOTE = re.compile(r"^[ \t]{0,3}>[ \t]?", re.MULTILINE)
-_RULE = re.compile(r"^[ \t]{0,3}(?:[-*_][ \t]*){3,}$", re.MULTILINE)
 _TABLE_ROW = re.compile(r"^[ \t]*\|(.*)\|[ \t]*$", re.MULTILINE)
 _TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$", re.MULTILINE)
-_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1", re.DOTALL)
-_STRIKE = re.compile(r"~~(?=\S)(.+?)(?<=\S)~~", re.DOTALL)
-_EM_STAR = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
-_EM_UNDERSCORE = re.compile(r"(?<![\w_])_(?=\S)([^_\n]+?)(?<=\S)_(?![\w_])")
 _SENTENCE_MARK = re.compile(r"[.!?。！？:;,、…]\s*$")
 
 # Emoji and their glue: pictographs, dingbats, symbols, flags, skin tones,
@@ -66,21 +53,21 @@ JAPANESE_PHRASES = {"a link": "リンク", "some code": "コード"}
 
 def speakable(text: str, options: SpeakableOptions = SpeakableOptions()) -> str:
     """``text`` as a voice should say it: no markup, links named, no emoji."""
-    if mostly_japanese(_URL.sub("", text)):
+    if mostly_japanese(markup.URL.sub("", text)):
         options = dataclasses.replace(options, link_phrase=JAPANESE_PHRASES.get(options.link_phrase,
                                                                                 options.link_phrase),
                                       code_phrase=JAPANESE_PHRASES.get(options.code_phrase, options.code_phrase))
-    text = _FENCE.sub(lambda m: f" {options.code_phrase}. ", text)
-    text = _INLINE_CODE.sub(lambda m: m.group(1) if len(m.group(1)) <= 40 else options.code_phrase, text)
-    text = _IMAGE.sub(lambda m: m.group(1), text)
-    text = _LINK.sub(lambda m: m.group(1) if not _URL.fullmatch(m.group(1)) else _say_url(m.group(1), options),
-                     text)
-    text = _AUTOLINK.sub(lambda m: _say_url(m.group(1), options), text)
-    text = _URL.sub(lambda m: _say_url(m.group(0), options), text)
+    text = markup.FENCED_CODE.sub(lambda m: f" {options.code_phrase}. ", text)
+    text = markup.INLINE_CODE.sub(lambda m: m.group(2) if len(m.group(2)) <= 40 else options.code_phrase, text)
+    text = markup.IMAGE.sub(lambda m: m.group(1), text)
+    text = markup.LINK.sub(lambda m: _say_url(m.group(1), options) if markup.URL.fullmatch(m.group(1)) else m.group(1),
+                           text)
+    text = markup.AUTOLINK.sub(lambda m: _say_url(m.group(1), options), text)
+    text = markup.URL.sub(lambda m: _say_url(m.group(0), options), text)
     text = _TABLE_RULE.sub("", text)
     text = _TABLE_ROW.sub(lambda m: ", ".join(cell.strip() for cell in m.group(1).split("|")), text)
     text = _strip_blocks(text)
-    text = _strip_emphasis(text)
+    text = markup.strip_emphasis(text)
     text = _EMOJI.sub(" ", text)
     return _tidy(text)
 
@@ -98,7 +85,7 @@ def protected_spans(text: str) -> list[tuple[int, int]]:
     code blocks (an unclosed one runs to the end), inline code, markdown links
     and images, bare URLs, and emphasis markers' contents."""
     spans: list[tuple[int, int]] = []
-    for pattern in (_FENCE, _INLINE_CODE, _IMAGE, _LINK, _AUTOLINK, _URL):
+    for pattern in (markup.FENCED_CODE, markup.INLINE_CODE, markup.IMAGE, markup.LINK, markup.AUTOLINK, markup.URL):
         spans.extend(m.span() for m in pattern.finditer(text))
     return sorted(spans)
 
@@ -112,11 +99,9 @@ def inside(position: int, spans: list[tuple[int, int]]) -> bool:
 # ---- helpers ----------------------------------------------------------------------------
 
 def _say_url(url: str, options: SpeakableOptions) -> str:
-    if options.links == "host":
-        host = urllib.parse.urlsplit(url if "://" in url else "http://" + url).hostname or ""
-        host = host.removeprefix("www.")
-        if host:
-            return host.replace(".", " dot ")
+    host = markup.host_of(url) if options.links == "host" else None
+    if host:
+        return host.replace(".", " dot ")
     return options.link_phrase
 
 
@@ -124,11 +109,12 @@ def _strip_blocks(text: str) -> str:
     """Headings, bullets, quotes, rules and table rules off each line; a line
     that ends without punctuation gets a full stop, so a heading or a list
     item is not run into the next line."""
-    text = _RULE.sub("", text)
+    text = markup.RULE.sub("", text)
     text = _TABLE_RULE.sub("", text)
-    text = _HEADING.sub(lambda m: m.group(1), text)
-    text = _BULLET.sub("", text)
-    text = _QUOTE.sub("", text)
+    text = markup.HEADING.sub(lambda m: m.group(1), text)
+    text = markup.BULLET.sub("", text)
+    text = markup.NUMBERED.sub("", text)
+    text = markup.QUOTE.sub("", text)
     lines = [line.strip() for line in text.split("\n")]
     kept = [line for line in lines if line]
     return " ".join(line if _SENTENCE_MARK.search(line) or i == len(kept) - 1 else _with_stop(line)
@@ -138,15 +124,6 @@ def _strip_blocks(text: str) -> str:
 def _with_stop(line: str) -> str:
     # A Japanese line gets 。, others ". ", so neither voice reads a stray mark.
     return line + ("。" if line and ord(line[-1]) > 0x2E80 else ".")
-
-
-def _strip_emphasis(text: str) -> str:
-    for _ in range(3):  # nested: ***both*** or **_both_**
-        text = _STRONG.sub(lambda m: m.group(2), text)
-        text = _STRIKE.sub(lambda m: m.group(1), text)
-        text = _EM_STAR.sub(lambda m: m.group(1), text)
-        text = _EM_UNDERSCORE.sub(lambda m: m.group(1), text)
-    return text
 
 
 def _tidy(text: str) -> str:

@@ -3,7 +3,8 @@
 A message becomes, in order: a new block (if it starts one), its sentences,
 the line it shows (if it is not spoken), "message done", and "block end" (if
 it closes its block). Counts are kept beside the FIFO so that neither the
-prefetch nor ``busy`` walks a long queue (a flood) on every frame.
+prefetch nor ``busy`` walks a long queue (a flood) on every frame. What a
+step reports when it reaches the head (or is cancelled) is said here too.
 """
 from __future__ import annotations
 
@@ -13,7 +14,16 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from engine.speech.clip import AudioClip
-from engine.speech.events import LineShown, MessageRef
+from engine.speech.events import (
+    BlockStarted,
+    LineShown,
+    MessageDone,
+    MessageRef,
+    Rendered,
+    ResponseDone,
+    SpeechDone,
+    SpeechEvent,
+)
 from engine.speech.text import Sentence
 
 
@@ -179,3 +189,31 @@ class Steps:
             elif isinstance(step, Show):
                 return None  # the text changes some other way first
         return None
+
+
+# ---- what a step reports --------------------------------------------------------------
+
+def report(step: NewBlock | Show | Done | BlockEnd) -> list[SpeechEvent]:
+    """The events of a step that is not a sentence, now at the head."""
+    if isinstance(step, NewBlock):
+        return [BlockStarted()]
+    if isinstance(step, Show):
+        return [step.line, *rendered(step.message)]
+    if isinstance(step, Done):
+        return [*rendered(step.message), *finished(step.message)]
+    return [ResponseDone(step.message.ref)]
+
+
+def rendered(book: Book) -> list[SpeechEvent]:
+    """Rendered, the first time any of the message reaches the screen."""
+    if book.rendered:
+        return []
+    book.rendered = True
+    return [Rendered(book.ref)]
+
+
+def finished(book: Book, cancelled: bool = False) -> list[SpeechEvent]:
+    """A message all handled (or dropped): SpeechDone if it had speech, and
+    MessageDone unless its book is not ``counted``."""
+    done: list[SpeechEvent] = [SpeechDone(book.ref, cancelled)] if book.spoken else []
+    return done + ([MessageDone(book.ref, cancelled)] if book.counted else [])

@@ -61,14 +61,16 @@ def _dct() -> np.ndarray:
     return np.cos(np.pi / BANDS * (k[None, :] + 0.5) * np.arange(13)[:, None])
 
 
-def frame_features(samples: np.ndarray, rate: int = RATE) -> tuple[np.ndarray, np.ndarray]:
-    """(features per frame, level in dB per frame) of mono int16 ``samples``."""
+def mfcc(samples: np.ndarray, rate: int = RATE) -> tuple[np.ndarray, np.ndarray]:
+    """(13 cepstral coefficients, level in dB) per HOP_S frame of mono int16
+    ``samples``, no mean removed; a frame quieter than SILENT_DBFS has level
+    -inf. bench/calibrate_vowels.py fits the calibration voice's mean to these."""
     x = np.asarray(samples, dtype=np.float64).ravel() / 32768.0
     if rate != RATE:
         from engine.speech.voices.dsp import resample  # a leaf module: no cycle
         x = resample(x, rate, RATE)
     if not len(x):
-        return np.zeros((0, 13 * (2 * CONTEXT + 1))), np.zeros(0)
+        return np.zeros((0, 13)), np.zeros(0)
     x = np.append(x[0], x[1:] - 0.97 * x[:-1])
     hop, window = round(HOP_S * RATE), round(WINDOW_S * RATE)
     count = max(1, int(np.ceil(len(x) / hop)))
@@ -80,7 +82,14 @@ def frame_features(samples: np.ndarray, rate: int = RATE) -> tuple[np.ndarray, n
     raw = np.pad(np.asarray(samples, dtype=np.float64).ravel() / 32768.0 if rate == RATE else x,
                  (window // 2, window + hop))[index]
     level = np.where(np.sqrt((raw ** 2).mean(axis=1)) < 10 ** (SILENT_DBFS / 20), -np.inf, level)
-    cepstra = np.log(power @ _filterbank().T + 1e-10) @ _dct().T
+    return np.log(power @ _filterbank().T + 1e-10) @ _dct().T, level
+
+
+def frame_features(samples: np.ndarray, rate: int = RATE) -> tuple[np.ndarray, np.ndarray]:
+    """(features per frame, level in dB per frame) of mono int16 ``samples``."""
+    cepstra, level = mfcc(samples, rate)
+    if not len(level):
+        return np.zeros((0, 13 * (2 * CONTEXT + 1))), level
     top = level.max() if np.isfinite(level.max()) else 0.0
     voiced = level > top - QUIET_DB
     # The clip's own mean, leaning on the calibration voice's for a short clip
@@ -100,6 +109,11 @@ def frame_features(samples: np.ndarray, rate: int = RATE) -> tuple[np.ndarray, n
 def _prior_mean() -> np.ndarray:
     profiles = _profiles()
     return profiles["cepstral_mean"] if profiles is not None and "cepstral_mean" in profiles else np.zeros(13)
+
+
+def reload_profiles() -> None:
+    """Read PROFILES again at the next estimate (bench/calibrate_vowels.py rewrites it)."""
+    _profiles.cache_clear()
 
 
 @functools.lru_cache(maxsize=1)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from engine.app.build import Devices, build
 from engine.link.inbox import Received
-from engine.link.protocol import Block, ChatMessage
+from engine.link.messages import Block, ChatMessage
 from engine.settings.config import Config
 from engine.stage.character import load_character_spec
 from engine.vocabulary import Role

@@ -12,7 +12,8 @@ from engine.link.client import CONNECTED as CLIENT_CONNECTED
 from engine.link.client import CONNECTING as CLIENT_CONNECTING
 from engine.link.client import ERROR as CLIENT_ERROR
 from engine.link.inbox import Command, LinkNotice, Received
-from engine.link.protocol import ChatError, parse_frame
+from engine.link.messages import ChatError
+from engine.link.protocol import parse_frame
 from engine.overlay.control_panel import BACKGROUND, Button, ControlPanel, PanelSnapshot
 from engine.overlay.fonts import load_font
 

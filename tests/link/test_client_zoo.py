@@ -17,7 +17,7 @@ import pytest
 
 from engine.link.client import STALE, LinkClient
 from engine.link.inbox import Backlog, Command, LinkNotice, Received
-from engine.link.protocol import Cancel
+from engine.link.messages import Cancel
 from engine.link.replies import Replies
 from engine.settings.config import LinkConfig
 from support.timing import wait_for

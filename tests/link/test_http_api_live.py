@@ -4,13 +4,11 @@ AITuberKit's API would: what it answers, what it says, in which order."""
 from __future__ import annotations
 
 import base64
-import io
 import re
 import shutil
 import subprocess
 import sys
 import threading
-import wave
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +17,7 @@ import yaml
 
 from support.http_client import EventReader, get, post, request
 from support.timing import scaled, wait_for
+from support.wav import mono_wav
 
 ROOT = Path(__file__).resolve().parents[2]
 KEY = "a-long-enough-key"
@@ -32,13 +31,7 @@ def wav_b64(seconds: float, rate: int = 16000) -> str:
     t = np.arange(int(seconds * rate)) / rate
     voiced = (np.sin(2 * np.pi * 4 * t) > 0)  # syllables: 8 a second
     samples = (np.sin(2 * np.pi * 180 * t) * 14000 * voiced).astype("<i2")
-    out = io.BytesIO()
-    with wave.open(out, "wb") as wav:
-        wav.setnchannels(1)
-        wav.setsampwidth(2)
-        wav.setframerate(rate)
-        wav.writeframes(samples.tobytes())
-    return base64.b64encode(out.getvalue()).decode()
+    return base64.b64encode(mono_wav(samples, rate)).decode()
 
 
 def config_file(tmp_path: Path, settings: dict) -> str:

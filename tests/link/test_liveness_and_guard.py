@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from engine.link.guard import ServerStream, Verdict
 from engine.link.liveness import Backoff, Heartbeat
-from engine.link.protocol import Block, ChatMessage, parse_frame
+from engine.link.messages import Block, ChatMessage
+from engine.link.protocol import parse_frame
 from engine.link.segments import Segments
 from engine.vocabulary import Role
 

@@ -7,8 +7,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.link.protocol import Block, ErrorCode, ProtocolError, Role, parse_frame
+from engine.link.messages import Block
+from engine.link.protocol import ErrorCode, ProtocolError, parse_frame
 from engine.link.replies import Replies
+from engine.vocabulary import Role
 
 error_reply = Replies.error
 warning_reply = Replies.warning

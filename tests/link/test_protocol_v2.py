@@ -7,24 +7,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from engine.link.protocol import (
-    Ack,
-    Block,
-    Cancel,
-    ChatError,
-    ChatMessage,
-    ErrorCode,
-    Hello,
-    Ping,
-    Pong,
-    ProtocolError,
-    Ready,
-    Role,
-    UserChat,
-    Warning,
-    parse_frame,
-)
+from engine.link.messages import Ack, Block, Cancel, ChatError, ChatMessage, Hello, Ping, Pong, Ready, UserChat, Warning
+from engine.link.protocol import ErrorCode, ProtocolError, parse_frame
 from engine.link.replies import LIFECYCLE_EVENTS, Replies, iso_timestamp
+from engine.vocabulary import Role
 
 
 def v2(event_type: str, payload=None, **envelope) -> str:

@@ -13,7 +13,7 @@ from engine.link.client import LinkClient
 from engine.link.client_session import ClientSession
 from engine.link.guard import ServerStream
 from engine.link.inbox import Backlog, Command, LinkNotice, Received
-from engine.link.protocol import Ack, Pong, Ready
+from engine.link.messages import Ack, Pong, Ready
 from engine.link.replies import Replies
 from engine.link.segments import Segments
 from engine.link.session import LinkSession

@@ -5,9 +5,7 @@ worker thread, a clock the test moves."""
 from __future__ import annotations
 
 import base64
-import io
 import json
-import wave
 
 import numpy as np
 
@@ -16,18 +14,13 @@ from engine.link.protocol import parse_frame
 from engine.speech.events import MessageDone, SentenceStarted, SpeechError
 from engine.vocabulary import AUDIO_RATE
 from support.speech_harness import Harness
+from support.wav import mono_wav
 
 
 def wav_b64(seconds: float = 0.5, rate: int = 16000) -> str:
     t = np.arange(int(seconds * rate)) / rate
     samples = (np.sin(2 * np.pi * 220 * t) * 12000 * (np.sin(2 * np.pi * 3 * t) > 0)).astype("<i2")
-    out = io.BytesIO()
-    with wave.open(out, "wb") as wav:
-        wav.setnchannels(1)
-        wav.setsampwidth(2)
-        wav.setframerate(rate)
-        wav.writeframes(samples.tobytes())
-    return base64.b64encode(out.getvalue()).decode()
+    return base64.b64encode(mono_wav(samples, rate)).decode()
 
 
 def until_spoken(h: Harness, count: int) -> None:

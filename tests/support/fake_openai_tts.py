@@ -12,17 +12,15 @@ samples, as some servers do.
 """
 from __future__ import annotations
 
-import io
 import json
 import struct
-import threading
 import time
-import wave
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import numpy as np
 
+from support.fake_http import FakeHttpServer, QuietHandler
 from support.fake_voicevox import _LOCK, _voice
+from support.wav import mono_wav
 
 RATE = 24000
 
@@ -38,52 +36,22 @@ def speech_wav(text: str, float_samples: bool = False) -> bytes:
         fmt = struct.pack("<HHIIHH", 3, 1, RATE, RATE * 4, 4, 32)
         return (b"RIFF" + struct.pack("<I", 4 + 8 + len(fmt) + 8 + len(data)) + b"WAVE" + b"fmt "
                 + struct.pack("<I", len(fmt)) + fmt + b"data" + struct.pack("<I", len(data)) + data)
-    out = io.BytesIO()
-    with wave.open(out, "wb") as wav:
-        wav.setnchannels(1)
-        wav.setsampwidth(2)
-        wav.setframerate(RATE)
-        wav.writeframes(np.clip(audio * 32767, -32768, 32767).astype("<i2").tobytes())
-    return out.getvalue()
+    return mono_wav(audio, RATE)
 
 
-class OpenAITtsServer(ThreadingHTTPServer):
-    daemon_threads = True
-
+class OpenAITtsServer(FakeHttpServer):
     def __init__(self, api_key: str | None = None) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
+        super().__init__(_Handler)
         self.api_key = api_key
-        self.delay_s = 0.0
-        self.fail_status: int | None = None
-        self.broken_wav = False
         self.float_wav = False
         self.bodies: list[dict] = []
-        threading.Thread(target=self.serve_forever, daemon=True).start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}"
-
-    def stop(self) -> None:
-        self.shutdown()
-        self.server_close()
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     server: OpenAITtsServer
 
-    def log_message(self, *args) -> None:
-        pass
-
-    def _reply(self, status: int, body: bytes, kind: str) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
     def _error(self, status: int, message: str, kind: str) -> None:
-        self._reply(status, json.dumps({"error": {"message": message, "type": kind}}).encode(), "application/json")
+        self._json(status, {"error": {"message": message, "type": kind}})
 
     def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))

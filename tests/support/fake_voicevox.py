@@ -21,16 +21,16 @@ Misbehaviour for the fallback tests, set on the server object: ``delay_s``
 """
 from __future__ import annotations
 
-import io
 import json
 import threading
 import time
 import unicodedata
 import urllib.parse
-import wave
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import numpy as np
+
+from support.fake_http import FakeHttpServer, QuietHandler
+from support.wav import mono_wav
 
 RATE = 24000
 _LOCK = threading.Lock()  # piper's phonemiser is not to be used by two threads at once
@@ -167,53 +167,18 @@ def synthesis(query: dict) -> bytes:
                      else phrase["pause_mora"]["vowel_length"])
             parts.append(np.zeros(round(pause * query.get("pauseLengthScale", 1.0) / speed * RATE)))
     parts.append(np.zeros(round(query["postPhonemeLength"] / speed * RATE)))
-    samples = np.clip(np.concatenate(parts) * 32767, -32768, 32767).astype("<i2")
-    out = io.BytesIO()
-    with wave.open(out, "wb") as wav:
-        wav.setnchannels(1)
-        wav.setsampwidth(2)
-        wav.setframerate(RATE)
-        wav.writeframes(samples.tobytes())
-    return out.getvalue()
+    return mono_wav(np.concatenate(parts), RATE)
 
 
-class VoicevoxServer(ThreadingHTTPServer):
-    daemon_threads = True
-
+class VoicevoxServer(FakeHttpServer):
     def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
-        self.delay_s = 0.0
-        self.fail_status: int | None = None
-        self.broken_wav = False
+        super().__init__(_Handler)
         self.requests: list[str] = []
         self.queries: list[dict] = []
-        self._thread = threading.Thread(target=self.serve_forever, daemon=True)
-        self._thread.start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}"
-
-    def stop(self) -> None:
-        self.shutdown()
-        self.server_close()
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     server: VoicevoxServer
-
-    def log_message(self, *args) -> None:
-        pass
-
-    def _reply(self, status: int, body: bytes, kind: str) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def _json(self, status: int, value) -> None:
-        self._reply(status, json.dumps(value, ensure_ascii=False).encode("utf-8"), "application/json")
 
     def _misbehave(self) -> bool:
         self.server.requests.append(self.path)
