@@ -11,6 +11,7 @@ from __future__ import annotations
 import queue
 from typing import Protocol
 
+from engine.link.bot_audio import BotAudio
 from engine.link.inbox import Backlog, Received
 from engine.link.messages import Block, ChatMessage
 from engine.speech.events import LOCAL, MessageDone, SentenceStarted, SpeechEvent
@@ -29,7 +30,7 @@ class Worker(Protocol):
 
     def start(self) -> None: ...
 
-    def submit(self, uid: int, text: str, character: str | None = None) -> None: ...
+    def submit(self, uid: int, text: str, character: str | None = None, audio: BotAudio | None = None) -> None: ...
 
     def stop(self, timeout: float = 1.0) -> None: ...
 
@@ -121,7 +122,7 @@ class SpeechDriver:
         events: list[SpeechEvent] = []
         for output in outputs:
             if isinstance(output, RequestSynthesis):
-                self._worker.submit(output.uid, output.text, output.character)
+                self._worker.submit(output.uid, output.text, output.character, output.audio)
             elif isinstance(output, StartClip):
                 events.append(self._start(output))
             elif isinstance(output, StopClip):

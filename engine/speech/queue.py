@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from engine.link.bot_audio import BotAudio
 from engine.link.inbox import Received
 from engine.link.messages import Block
 from engine.speech.clip import AudioClip, clip_from_text
@@ -35,7 +36,6 @@ from engine.speech.events import (
     SpeechStarted,
     VoiceProblem,
 )
-from engine.speech.own_voice import own_voice_clip
 from engine.speech.states import Input, State, next_state
 from engine.speech.steps import Book, Done, Speak, Steps, finished, rendered, report
 from engine.speech.stream import StreamAssembler
@@ -55,6 +55,7 @@ class RequestSynthesis:
     uid: int
     text: str
     character: str | None = None  # whose voice; None: the default character's
+    audio: BotAudio | None = None  # the bot's own voice: analysed, not synthesised
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,7 @@ class SpeechQueue:
             self._stream_speakers[stream] = message.character
         if stream is not None and message.block is Block.START:
             self._speak_held(stream, ref)  # what the old block left unsaid comes before the new one
-        own_voice = own_voice_clip(message.audio) if message.audio is not None and message.spoken else None
+        own_voice = message.audio if message.spoken else None
         if not message.spoken:
             sentences = []
         elif own_voice is not None:  # one clip for all of the text: the subtitle shows it as one sentence
@@ -240,11 +241,12 @@ class SpeechQueue:
         """Keep PREFETCH sentences with the worker: asked for, not yet started."""
         steps = self._steps.unrequested(self._prefetch_limit - len(self._requested))
         self._requested.update(step.uid for step in steps)
-        return [RequestSynthesis(step.uid, step.sentence.text, step.message.ref.character) for step in steps]
+        return [RequestSynthesis(step.uid, step.sentence.text, step.message.ref.character, step.audio)
+                for step in steps]
 
     def _try_start(self, step: Speak, now: float) -> list[Output] | None:
         """Start the head sentence if its audio is ready or overdue; None to wait."""
-        result = SynthResult(step.uid, step.clip) if step.clip is not None else self._ready.pop(step.uid, None)
+        result = self._ready.pop(step.uid, None)
         problem: str | None = None
         if result is None:
             if step.deadline is None or self._loading_changed:

@@ -13,7 +13,7 @@ import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from engine.speech.clip import AudioClip
+from engine.link.bot_audio import BotAudio
 from engine.speech.events import (
     BlockStarted,
     LineShown,
@@ -47,7 +47,7 @@ class Speak:
     sentence: Sentence
     message: Book
     deadline: float | None = None  # set when it reaches the head without audio
-    clip: AudioClip | None = None  # the bot's own voice: already "synthesised", never sent to the worker
+    audio: BotAudio | None = None  # the bot's own voice: the worker reads its mouth shapes instead of synthesising
 
 
 @dataclass
@@ -101,7 +101,7 @@ class Steps:
         return step
 
     def add(self, book: Book, sentences: list[Sentence], shown: LineShown | None, starts_block: bool,
-            ends_block: bool, own_voice: AudioClip | None = None, *,
+            ends_block: bool, own_voice: BotAudio | None = None, *,
             stream: tuple[int, str] | None = None) -> None:
         # One subtitle per message: a message joins the one before only inside
         # a block a "start" opened, or as more of the same v2 request (``stream``).
@@ -127,12 +127,12 @@ class Steps:
         self._add_speech(book, sentences)
         self._steps.append(Done(book))
 
-    def add_first(self, book: Book, sentences: list[Sentence], own_voice: AudioClip | None = None) -> None:
+    def add_first(self, book: Book, sentences: list[Sentence], own_voice: BotAudio | None = None) -> None:
         """Priority "high" (AITuberKit's HTTP API): a block of its own ahead of
         everything not yet started, behind earlier priority messages; the
         sentence playing now (no longer a step) finishes first."""
         book.first = True
-        speaks = [Speak(next(self._uids), sentence, book, clip=own_voice) for sentence in sentences]
+        speaks = [Speak(next(self._uids), sentence, book, audio=own_voice) for sentence in sentences]
         at = 0
         while at < len(self._steps) and self._is_first(self._steps[at]):
             at += 1
@@ -141,19 +141,18 @@ class Steps:
             inserted.append(NewBlock())  # what it cut in front of keeps a subtitle of its own
         for step in reversed(inserted):
             self._steps.insert(at, step)
-        self._unrequested.extendleft(reversed([step for step in speaks if step.clip is None]))
+        self._unrequested.extendleft(reversed(speaks))
         self.speech_queued += len(speaks)
 
     @staticmethod
     def _is_first(step: Step) -> bool:
         return step.first if isinstance(step, NewBlock) else step.message is not None and step.message.first
 
-    def _add_speech(self, book: Book, sentences: list[Sentence], own_voice: AudioClip | None = None) -> None:
+    def _add_speech(self, book: Book, sentences: list[Sentence], own_voice: BotAudio | None = None) -> None:
         for sentence in sentences:
-            step = Speak(next(self._uids), sentence, book, clip=own_voice)
+            step = Speak(next(self._uids), sentence, book, audio=own_voice)
             self._steps.append(step)
-            if own_voice is None:  # the bot's own voice needs no synthesis
-                self._unrequested.append(step)
+            self._unrequested.append(step)
         self.speech_queued += len(sentences)
 
     def unrequested(self, wanted: int) -> list[Speak]:

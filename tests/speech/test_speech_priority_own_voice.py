@@ -68,9 +68,32 @@ def test_own_voice_with_visemes_drives_the_mouth_shape():
     try:
         send(h, text="Oh.", role="assistant", audio=wav_b64(0.5),
              visemes=[{"shape": "round", "start": 0.0}, {"shape": "closed", "start": 0.3}])
-        h.step()
+        until_spoken(h, 1)
         clip = h.clock.clip
         assert clip is not None and clip.viseme_at(0.1) == "round" and clip.viseme_at(0.35) == "closed"
+    finally:
+        h.close()
+
+
+def test_own_voice_is_read_on_the_worker_thread_not_the_frame(monkeypatch):
+    """The vowel estimator takes ~5 ms per second of audio: a long clip read on
+    the frame thread would freeze the window for several frames."""
+    import threading
+
+    import engine.speech.worker as worker
+    threads: list[str] = []
+    real = worker.own_voice_clip
+
+    def reading(audio):
+        threads.append(threading.current_thread().name)
+        return real(audio)
+    monkeypatch.setattr(worker, "own_voice_clip", reading)
+    h = Harness()
+    try:
+        send(h, text="Mine.", role="assistant", audio=wav_b64(2.0))
+        assert threads == []  # accepting it read nothing
+        until_spoken(h, 1)
+        assert threads == ["tts-worker"] and h.clock.clip.visemes is not None
     finally:
         h.close()
 
