@@ -36,6 +36,7 @@ from engine.speech.events import (
     SpeechStarted,
     VoiceProblem,
 )
+from engine.speech.patience import Patience
 from engine.speech.states import Input, State, next_state
 from engine.speech.steps import Book, Done, Speak, Steps, finished, rendered, report
 from engine.speech.stream import StreamAssembler
@@ -43,9 +44,6 @@ from engine.speech.text import Sentence, sentences_of, strip_tags
 from engine.speech.worker import SynthResult, VoiceLoading, VoiceReady, VoiceUnavailable, WorkerAnswer
 
 PREFETCH = 3  # sentences handed to the worker ahead of the one playing
-# How long a sentence may wait for a voice that is still loading (kokoro takes
-# tens of seconds on a slow machine) before it is mimed; a hung load still ends.
-VOICE_LOAD_S = 60.0
 
 
 # ---- commands for the driver ---------------------------------------------------------
@@ -85,18 +83,13 @@ class SpeechQueue:
     def __init__(self, words_per_minute: int, synth_timeout_s: float, stream_hold_s: float = 0.8,
                  prefetch: int = PREFETCH) -> None:
         self._wpm = words_per_minute
-        self._synth_timeout_s = synth_timeout_s
+        self._patience = Patience(synth_timeout_s)
         self._prefetch_limit = prefetch
         self._steps = Steps()
         self._streams = StreamAssembler(stream_hold_s)
         self._requested: set[int] = set()  # uids with the worker, not yet started
         self._ready: dict[int, SynthResult] = {}
         self._voice_problem: str | None = None
-        # Set when a sentence timed out: until the worker answers again, the
-        # next sentences are mimed at once instead of each waiting the timeout.
-        self._worker_stalled = False
-        self._voice_loading = False      # between the worker's VoiceLoading and VoiceReady
-        self._loading_changed = False    # the head's deadline is to be set again
         self._current: Speak | None = None
         self._state = State.IDLE
         self._stream_speakers: dict[tuple[int, str], str | None] = {}  # who speaks a stream's held text
@@ -154,12 +147,12 @@ class SpeechQueue:
     def synthesized(self, result: WorkerAnswer) -> list[Output]:
         """What the worker answered (in any order, late or for a cancelled sentence)."""
         if isinstance(result, (VoiceLoading, VoiceReady, VoiceUnavailable)):
-            self._voice_loading, self._loading_changed = isinstance(result, VoiceLoading), True
+            self._patience.voice_loading(isinstance(result, VoiceLoading))
         if isinstance(result, VoiceUnavailable):
             return self._report_voice_problem(f"voice unavailable: {result.reason}")
         if isinstance(result, (VoiceLoading, VoiceReady)):
             return []
-        self._worker_stalled = False
+        self._patience.answered()
         if result.uid in self._requested:
             self._ready[result.uid] = result
         # An engine failed and a fallback spoke (or the sentence will be mimed):
@@ -249,15 +242,9 @@ class SpeechQueue:
         result = self._ready.pop(step.uid, None)
         problem: str | None = None
         if result is None:
-            if step.deadline is None or self._loading_changed:
-                # A voice still loading gets its load time on top (a line sent
-                # at start-up is spoken, not mimed); the timeout runs from the load.
-                self._loading_changed = False
-                step.deadline = now + self._synth_timeout_s + (VOICE_LOAD_S if self._voice_loading else 0.0)
-            if now < step.deadline and not self._worker_stalled:
+            if not self._patience.overdue(step, now):
                 return None
-            problem = f"synthesis took longer than {self._synth_timeout_s:g} s"
-            self._worker_stalled = True
+            problem = f"synthesis took longer than {self._patience.synth_timeout_s:g} s"
         elif result.clip is None:
             problem = result.error or "synthesis failed"
         self._requested.discard(step.uid)

@@ -23,7 +23,8 @@ from engine.speech.events import (
     SpeechStarted,
     VoiceProblem,
 )
-from engine.speech.queue import PREFETCH, VOICE_LOAD_S, RequestSynthesis, SpeechQueue, StartClip, StopClip
+from engine.speech.patience import VOICE_LOAD_S
+from engine.speech.queue import PREFETCH, RequestSynthesis, SpeechQueue, StartClip, StopClip
 from engine.speech.states import SpeechStateError, State
 from engine.speech.worker import SynthResult, VoiceLoading, VoiceReady, VoiceUnavailable
 from engine.vocabulary import Role
