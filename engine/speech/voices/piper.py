@@ -36,7 +36,7 @@ _CACHE: dict[str, Any] = {}
 _CACHE_LOCK = threading.Lock()
 # piper phonemises with the espeak-ng built into its espeakbridge, whose state
 # is global: two speech lanes (stage.overlap) must not synthesise at once.
-_SYNTH_LOCK = threading.Lock()
+SYNTHESIS_LOCK = threading.Lock()
 
 
 def default_model() -> Path:
@@ -147,7 +147,7 @@ class PiperSynthesizer:
         timing: list[tuple[str, float]] = []
         aligned = True
         try:
-            with _SYNTH_LOCK:
+            with SYNTHESIS_LOCK:
                 for chunk in self._voice.synthesize(text, syn_config=self._config, include_alignments=True):
                     audio = np.asarray(chunk.audio_float_array, dtype=np.float64)
                     pieces.append(audio)
