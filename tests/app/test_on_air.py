@@ -199,8 +199,11 @@ def test_control_window_buttons_act_and_closing_it_leaves_the_stage_running():
                                              window=control.window))
 
     def drive(app) -> None:
+        # Set by the loop on the main thread: waited for, not read once.
+        wait_for(lambda: app.control_window is not None and app.control_window.window is not None,
+                 what="the control window open")
         control = app.control_window
-        assert control is not None and control.window is not None and control.window.title == "kuchipaku control"
+        assert control.window.title == "kuchipaku control", (app.stats.frames, app.stop_requested.is_set())
         wait_for(lambda: control._hits and app.captions.subtitle, what="the buttons drawn and the line started")
         click(control, "emotion:surprised")
         wait_for(lambda: app.expression.emotion == "surprised", what="the surprised button")
