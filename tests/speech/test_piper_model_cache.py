@@ -8,7 +8,14 @@ import pytest
 
 pytest.importorskip("piper")
 
+from engine.speech.voices import piper  # noqa: E402
 from engine.speech.voices.piper import aligned_model, default_model  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def own_voice_cache(monkeypatch):
+    """The voices these tests load are theirs: the process's cache is as it was after them."""
+    monkeypatch.setattr(piper, "_CACHE", {})
 
 
 def test_the_aligned_model_is_written_once_and_then_read_from_the_cache(tmp_path, monkeypatch):
@@ -21,6 +28,22 @@ def test_the_aligned_model_is_written_once_and_then_read_from_the_cache(tmp_path
     written = first.stat().st_mtime_ns
     assert aligned_model(default_model()) == first and first.stat().st_mtime_ns == written
     assert not list(first.parent.glob("*.partial"))
+
+
+def test_a_damaged_cached_model_is_made_again(tmp_path, monkeypatch):
+    import shutil
+
+    from engine.speech.voices.piper import load_voice
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    model = tmp_path / "models" / default_model().name  # a path of its own: not in the process's voice cache
+    model.parent.mkdir()
+    shutil.copy2(default_model(), model)
+    shutil.copy2(f"{default_model()}.json", f"{model}.json")
+    cached = aligned_model(model)
+    cached.write_bytes(b"not an onnx model")
+    voice = load_voice(model)
+    assert voice.session is not None and cached.stat().st_size > 1_000_000
 
 
 def test_without_a_writable_cache_the_model_comes_as_bytes(tmp_path, monkeypatch):

@@ -90,8 +90,17 @@ def _load_patched(model: Path, low_memory: bool) -> Any:
     options.add_session_config_entry("session.inter_op.allow_spinning", "0")
     options.enable_cpu_mem_arena = options.enable_mem_pattern = not low_memory
     source = aligned_model(model)
-    session = onnxruntime.InferenceSession(source if isinstance(source, bytes) else str(source),
-                                           sess_options=options, providers=["CPUExecutionProvider"])
+    try:
+        session = onnxruntime.InferenceSession(source if isinstance(source, bytes) else str(source),
+                                               sess_options=options, providers=["CPUExecutionProvider"])
+    except Exception:
+        if isinstance(source, bytes):
+            raise
+        log.warning("piper: the cached aligned model %s could not be read; making it again", source)
+        source.unlink(missing_ok=True)  # damaged on disk: made again from the model, once
+        source = aligned_model(model)
+        session = onnxruntime.InferenceSession(source if isinstance(source, bytes) else str(source),
+                                               sess_options=options, providers=["CPUExecutionProvider"])
     del source
     config = json.loads(Path(f"{model}.json").read_text(encoding="utf-8"))
     give_back_freed_memory()
