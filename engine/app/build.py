@@ -23,6 +23,7 @@ from pathlib import Path
 
 from engine.app.api_events import ApiEvents
 from engine.app.cast import Cast, make_performers, voice_of, voices_of
+from engine.app.cutting_inbox import CuttingInbox
 from engine.app.lifecycle import LifecycleReporter
 from engine.app.reloader import Reloader
 from engine.app.runtime import Runtime
@@ -85,7 +86,7 @@ def build(config: Config, character: CharacterSpec, *, say: list[Line] | None = 
         cast, specs = config.cast, {config.cast[0].name: character}
     others = {name: spec for name, spec in specs.items() if name != cast[0].name}
     wake = threading.Event()  # set by the link and TTS threads when they have something
-    inbox = WakingQueue(wake)
+    inbox = CuttingInbox(wake)  # messages are cut into sentences on the sender's thread
     backlog = Backlog(config.link.queue_limit)
     replies = Replies()
     voice = config.voice

@@ -4,16 +4,21 @@ from __future__ import annotations
 import queue
 import threading
 from dataclasses import dataclass
+from typing import Any
 
 from engine.link.messages import Cancel, ChatError, ChatMessage
 
 
 @dataclass(frozen=True)
 class Received:
-    """An accepted message. ``connection`` is the id of the link it came on."""
+    """An accepted message. ``connection`` is the id of the link it came on.
+    ``sentences``: the speech side's cut of its text, made on the sender's
+    thread when the app's inbox is given one (engine/app/build.py); None: cut
+    when the frame loop takes it."""
 
     connection: int
     message: ChatMessage
+    sentences: Any = None
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from engine.speech.events import (
     VoiceProblem,
 )
 from engine.speech.patience import VOICE_LOAD_S
-from engine.speech.queue import PREFETCH, RequestSynthesis, SpeechQueue, StartClip, StopClip
+from engine.speech.queue import PREFETCH, RequestSynthesis, SpeechQueue, StartClip, StopClip, whole_sentences
 from engine.speech.states import SpeechStateError, State
 from engine.speech.worker import SynthResult, VoiceLoading, VoiceReady, VoiceUnavailable
 from engine.vocabulary import Role
@@ -285,3 +285,29 @@ def test_held_text_of_a_stream_comes_before_its_next_block(speech):
 def test_clip_finished_while_not_speaking_is_an_error(speech):
     with pytest.raises(SpeechStateError, match="'finish' is not allowed while 'idle'"):
         speech.clip_finished()
+
+
+def test_a_message_cut_ahead_is_queued_as_one_cut_when_taken():
+    """Received.sentences (cut on the sender's thread by the app's inbox) and
+    the queue's own cut give the same speech, for every kind of message."""
+    import base64
+
+    from support.wav import mono_wav
+    own_voice = base64.b64encode(mono_wav((np.sin(np.arange(8000) / 5) * 9000).astype(np.int16), 16000)).decode()
+    frames = [dict(text="[sad] One. Two, three and four.", role="assistant"),
+              dict(text="Shown only.", role="user"),
+              dict(text="Said in her own voice. Twice.", role="assistant", audio=own_voice)]
+    for fields in frames:
+        item = message(**fields)
+        ahead = Received(item.connection, item.message, whole_sentences(item.message))
+        assert ahead.sentences is not None
+        cut, uncut = (Worker(SpeechQueue(words_per_minute=175, synth_timeout_s=2.0)) for _ in range(2))
+        cut.take(cut.speech.accept(ahead, T0))
+        uncut.take(uncut.speech.accept(item, T0))
+        cut.run()
+        uncut.run()
+
+        def said(worker: Worker) -> list:
+            return [(type(o).__name__, getattr(o, "text", None), getattr(o, "emotion", None)) for o in worker.outputs]
+        assert said(cut) == said(uncut)
+        assert any(isinstance(o, StartClip) for o in cut.outputs) == (fields["role"] == "assistant")
