@@ -198,8 +198,9 @@ class Runtime:
         window.overlays.draw(window.screen, self.captions, self.toasts,
                              self.input_box if on_stage else InputBox(),
                              HELP_LINES if self.help_visible and on_stage else None)
-        self.snapshots.take(window.screen, self.stats.frames == 0, self.mouth.shape, self.expression.emotion,
-                            self.captions.subtitle)
+        # "Showing": with karaoke, a subtitle whose first word is not yet spoken draws no box.
+        showing = self.captions.subtitle if self.captions.shown_length > 0 else ""
+        self.snapshots.take(window.screen, self.stats.frames == 0, self.mouth.shape, self.expression.emotion, showing)
 
     def advance_speech(self, now: float) -> None:
         self.dispatch.drain_inbox(now)
