@@ -27,8 +27,7 @@ from engine.settings.validate import ConfigError
 from engine.stage.character import load_character_spec
 from engine.stage.sprites import CharacterSprites
 from engine.vocabulary import EMOTIONS, MOUTH_SHAPES
-from support.program import ROOT
-from support.timing import wait_for
+from support.program import ROOT, Program
 
 DEFAULT = ROOT / "characters" / "default"
 
@@ -200,22 +199,13 @@ def test_cli_scaffold_loads_and_speaks(tmp_path, checkout):
     assert done.stdout.strip().splitlines()[-1] == str(folder / "contact_sheet.png")
 
     snapshots = tmp_path / "snap"
-    log = (tmp_path / "live.log").open("wb")
-    live = subprocess.Popen([sys.executable, main, "--port", "0", "--character", "mika", "--say",
-                             "Hello from the template.", "--emotion", "happy", "--snapshot-dir", str(snapshots)],
-                            cwd=str(tmp_path), stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+    live = Program(tmp_path, "--character", "mika", "--say", "Hello from the template.", "--emotion", "happy",
+                   "--snapshot-dir", str(snapshots), main=checkout / "main.py")
     try:
-        wait_for(lambda: (snapshots / "speaking.png").is_file() or live.poll() is not None, timeout=30,
-                 what="the speaking snapshot")
-        assert live.poll() is None, (tmp_path / "live.log").read_text(errors="replace")
-        live.terminate()
-        assert live.wait(15) == 0
+        live.wait_for_log(r"saved speaking frame", timeout=30)
+        assert live.stop() == 0
     finally:
-        if live.poll() is None:
-            live.kill()
-            live.wait()
-        log.close()
-    assert "saved speaking frame" in (tmp_path / "live.log").read_text(errors="replace")
+        live.kill()
     assert pygame.image.load(str(snapshots / "speaking.png")).get_size() == (1280, 720)
 
 

@@ -14,8 +14,7 @@ from authoring.art import LAYOUT
 from authoring.cast import SHIPPED
 from authoring.draw_default_character import write_character
 from engine.stage.character import load_character_spec
-from support.program import ROOT
-from support.timing import wait_for
+from support.program import ROOT, Program
 
 
 def region(folder: str, sheet: str, frame: int, rect: tuple[int, int, int, int]) -> np.ndarray:
@@ -82,22 +81,12 @@ def test_the_two_characters_look_different():
 def test_hibiki_goes_live(tmp_path):
     """As a streamer would: ``--character hibiki`` puts her, not Kotone, on the stage."""
     snapshots = tmp_path / "snap"
-    log = (tmp_path / "live.log").open("wb")
-    live = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "--port", "0", "--api-port", "0",
-                             "--character", "hibiki", "--say",
-                             "Hello, I am Hibiki.", "--snapshot-dir", str(snapshots)],
-                            cwd=str(tmp_path), stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+    live = Program(tmp_path, "--character", "hibiki", "--say", "Hello, I am Hibiki.", "--snapshot-dir", str(snapshots))
     try:
-        wait_for(lambda: (snapshots / "speaking.png").is_file() or live.poll() is not None, timeout=30,
-                 what="the speaking snapshot")
-        assert live.poll() is None, (tmp_path / "live.log").read_text(errors="replace")
-        live.terminate()
-        assert live.wait(15) == 0
+        live.wait_for_log(r"saved speaking frame", timeout=30)
+        assert live.stop() == 0
     finally:
-        if live.poll() is None:
-            live.kill()
-            live.wait()
-        log.close()
+        live.kill()
     rgb = pygame.surfarray.array3d(pygame.image.load(str(snapshots / "speaking.png"))).astype(np.int32)
 
     def near(color: tuple[int, int, int]) -> int:

@@ -19,14 +19,15 @@ ROOT = Path(__file__).resolve().parents[2]
 class Program:
     """main.py in a subprocess with the dummy SDL drivers, its log in a file."""
 
-    def __init__(self, tmp_path: Path, *args: str, audio_driver: str = "dummy", env: dict | None = None) -> None:
+    def __init__(self, tmp_path: Path, *args: str, audio_driver: str = "dummy", env: dict | None = None,
+                 main: Path = ROOT / "main.py") -> None:
         self.tmp_path = tmp_path
         self.log_path = tmp_path / "kuchipaku.log"
         self.audio_path = tmp_path / "audio.raw"
         full_env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": audio_driver,
                     "SDL_DISKAUDIOFILE": str(self.audio_path), "PYTHONUNBUFFERED": "1", **(env or {})}
         self._log = self.log_path.open("wb")
-        self.process = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "--port", "0",
+        self.process = subprocess.Popen([sys.executable, str(main), "--port", "0",
                                          "--api-port", "0", *args],
                                         cwd=str(tmp_path), env=full_env, stdin=subprocess.DEVNULL,
                                         stdout=self._log, stderr=subprocess.STDOUT)
