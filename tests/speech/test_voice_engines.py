@@ -159,34 +159,29 @@ def test_voicevox_is_tried_again_after_retry_after_s(voicevox, voice_thread):
     assert chain.last_engine == "voicevox"
 
 
-def first_sentence(worker: TtsWorker) -> SynthResult:
-    """The worker's first answer about a sentence (it first says its voice is loading, then ready)."""
-    answers = [worker.results.get(timeout=scaled(10)) for _ in range(3)]
+def worker_answer(voice, text: str) -> SynthResult:
+    """A TtsWorker with ``voice`` asked for one sentence: its answer (after it
+    says its voice is loading, then ready)."""
+    worker = TtsWorker(lambda: make_synthesizer(voice))
+    worker.start()
+    try:
+        worker.submit(1, text)
+        answers = [worker.results.get(timeout=scaled(10)) for _ in range(3)]
+    finally:
+        worker.stop()
     assert [type(answer) for answer in answers[:2]] == [VoiceLoading, VoiceReady]
     return answers[2]
 
 
 def test_with_no_fallback_a_failing_server_is_a_synthesis_error_that_the_worker_mimes(voice_thread):
     voice = voicevox_voice("http://127.0.0.1:9", fallback=())  # port 9 (discard): nothing listens
-    worker = TtsWorker(lambda: make_synthesizer(voice))
-    worker.start()
-    try:
-        worker.submit(1, "こんにちは")
-        result = first_sentence(worker)
-    finally:
-        worker.stop()
+    result = worker_answer(voice, "こんにちは")
     assert result.clip is None and "not running" in result.error
     assert result.notice is not None and result.notice.engine == "voicevox" and result.notice.fallback is None
 
 
 def test_the_worker_passes_on_the_notice_when_a_fallback_spoke():
-    worker = TtsWorker(lambda: make_synthesizer(voicevox_voice("http://127.0.0.1:9")))
-    worker.start()
-    try:
-        worker.submit(1, "こんにちは")
-        result = first_sentence(worker)
-    finally:
-        worker.stop()
+    result = worker_answer(voicevox_voice("http://127.0.0.1:9"), "こんにちは")
     assert result.clip is not None and result.notice.fallback == "espeak-ng"
     assert "voicevox" in str(result.notice) and "espeak-ng spoke instead" in str(result.notice)
 
