@@ -11,7 +11,6 @@ import random
 import re
 import subprocess
 import sys
-import time
 import wave
 from pathlib import Path
 from types import SimpleNamespace
@@ -19,7 +18,6 @@ from types import SimpleNamespace
 import numpy as np
 import pygame
 import yaml
-from test_duo_stage import MOUTHS, Screen, Sender, display, duo_config, lifecycle, redness  # noqa: F401
 
 from engine.app.cast import Cast, load_cast, make_performers
 from engine.link.addressing import Addressing
@@ -27,6 +25,7 @@ from engine.settings.cast import aliases
 from engine.settings.config import Config, with_overrides
 from engine.speech.clip import clip_from_samples
 from engine.speech.playback import PlaybackClock
+from support.duo_stage import duo_config, duo_on_screen, lifecycle, redness
 from support.timing import scaled
 from support.xvfb import Running, base_config, needs_x
 
@@ -53,42 +52,29 @@ def durations(log: str) -> dict[str, float]:
 
 
 @needs_x
-def test_two_senders_at_once_both_mouths_move_in_the_same_screenshots_and_both_voices_sound(tmp_path, display):  # noqa: F811
+def test_two_senders_at_once_both_mouths_move_in_the_same_screenshots_and_both_voices_sound(tmp_path, duo_display):
     config = duo_config()
     config["stage"]["overlap"] = True
-    program = Running(tmp_path, display, config, "--duo", audio_driver="disk")
-    screen = None
-    senders: list[Sender] = []
-    try:
-        url = program.wait_for_log(r"listening on (ws://\S+)").group(1)
-        kotone, hibiki = Sender(url + "/kotone"), Sender(url)
-        senders = [kotone, hibiki]
-        screen = Screen(display)
-        time.sleep(0.3)
-        closed = {name: max(redness(display.pixels(), name) for _ in range(3)) for name in MOUTHS}
-        kotone.send(text=KOTONE, role="assistant", id="k1")
-        hibiki.send(version="2", id="h1", type="chat.delta", requestId="h1",
-                    payload={"text": HIBIKI, "role": "assistant", "character": "Hibiki"})
-        k_start, _ = kotone.wait(lifecycle("character.speech.start", "k1"), "Kotone started")
-        h_start, _ = hibiki.wait(lifecycle("character.speech.start", "h1"), "Hibiki started")
-        k_done, k_reply = kotone.wait(lifecycle("character.speech.done", "k1"), "Kotone spoken")
-        h_done, h_reply = hibiki.wait(lifecycle("character.speech.done", "h1"), "Hibiki spoken")
+    program = Running(tmp_path, duo_display, config, "--duo", audio_driver="disk")
+    with duo_on_screen(program, duo_display) as duo:
+        duo.kotone.send(text=KOTONE, role="assistant", id="k1")
+        duo.hibiki.send(version="2", id="h1", type="chat.delta", requestId="h1",
+                        payload={"text": HIBIKI, "role": "assistant", "character": "Hibiki"})
+        k_start, _ = duo.kotone.wait(lifecycle("character.speech.start", "k1"), "Kotone started")
+        h_start, _ = duo.hibiki.wait(lifecycle("character.speech.start", "h1"), "Hibiki started")
+        k_done, k_reply = duo.kotone.wait(lifecycle("character.speech.done", "k1"), "Kotone spoken")
+        h_done, h_reply = duo.hibiki.wait(lifecycle("character.speech.done", "h1"), "Hibiki spoken")
         assert (k_reply["payload"].get("character"), h_reply["payload"].get("character")) == ("Kotone", "Hibiki")
         assert max(k_start, h_start) < min(k_done, h_done), "one waited for the other to finish"
-        samples = screen.between(max(k_start, h_start), min(k_done, h_done))
+        samples = duo.screen.between(max(k_start, h_start), min(k_done, h_done))
         assert len(samples) >= 10, "too few screenshots while both spoke"
+        closed = duo.closed
         both = [(k, h) for _, k, h in samples
                 if k > 1.8 * closed["Kotone"] + 40 and h > 1.8 * closed["Hibiki"] + 40]
         assert len(both) >= 3, f"the two mouths were never open in the same screenshot: {samples}"
         log = program.log()
         said = durations(log)
         assert set(said) == {"Kotone", "Hibiki"} and log.count("audible") >= 2
-    finally:
-        if screen is not None:
-            screen.stop()
-        for sender in senders:
-            sender.close()
-        assert program.stop() == 0
     # Both voices at once: the sound lasts about as long as the longer line, not as both one after the other.
     heard = np.frombuffer(program.audio_path.read_bytes(), dtype="<i2")
     span = sound_span(heard)
