@@ -17,7 +17,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 class Program:
-    """main.py in a subprocess with the dummy SDL drivers, its log in a file."""
+    """main.py in a subprocess with the dummy SDL drivers (``env`` may name
+    others), its log in a file; started once it listens."""
+
+    LOG_WAIT_S = 15.0  # wait_for_log's default, before the time factor
 
     def __init__(self, tmp_path: Path, *args: str, audio_driver: str = "dummy", env: dict | None = None,
                  main: Path = ROOT / "main.py") -> None:
@@ -31,7 +34,11 @@ class Program:
                                          "--api-port", "0", *args],
                                         cwd=str(tmp_path), env=full_env, stdin=subprocess.DEVNULL,
                                         stdout=self._log, stderr=subprocess.STDOUT)
-        self.port = int(self.wait_for_log(r"listening on ws://127\.0\.0\.1:(\d+)/ws").group(1))
+        try:
+            self.port = int(self.wait_for_log(r"listening on ws://127\.0\.0\.1:(\d+)/ws").group(1))
+        except BaseException:  # never left running by a start that failed
+            self.kill()
+            raise
 
     @property
     def url(self) -> str:
@@ -45,14 +52,14 @@ class Program:
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
-    def wait_for_log(self, pattern: str, timeout: float = 15.0) -> re.Match:
+    def wait_for_log(self, pattern: str, timeout: float | None = None) -> re.Match:
         regex = re.compile(pattern)
 
         def found():
             if self.process.poll() is not None and not regex.search(self.log()):
                 pytest.fail(f"program exited with {self.process.returncode} before /{pattern}/:\n{self.log()}")
             return regex.search(self.log())
-        return wait_for(found, timeout, what=f"/{pattern}/ in the log:\n{self.log()}")
+        return wait_for(found, timeout or self.LOG_WAIT_S, what=f"/{pattern}/ in the log:\n{self.log()}")
 
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 10.0) -> int:
         if self.process.poll() is None:

@@ -7,11 +7,9 @@ OBS would, with no screenshot tool and no help from the program under test.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import struct
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
@@ -19,10 +17,10 @@ import numpy as np
 import pytest
 import yaml
 
-from support.timing import scaled, wait_for
+from support.program import ROOT, Program
+from support.timing import wait_for
 
 XWD_HEADER = struct.Struct(">25I")
-ROOT = Path(__file__).resolve().parents[2]
 
 
 class VirtualDisplay:
@@ -94,48 +92,23 @@ needs_x = pytest.mark.skipif(not xvfb_available() and not os.environ.get("CI"),
                              reason="Xvfb is not installed (make test installs it)")
 
 
-class Running:
+class Running(Program):
     """main.py on the virtual display with its own config file, log in a file."""
+
+    LOG_WAIT_S = 20.0
 
     def __init__(self, tmp_path: Path, display: VirtualDisplay, config: dict, *args: str,
                  audio_driver: str = "dummy") -> None:
         self.config_path = tmp_path / "config.yaml"
         self.write_config(config)
-        self.log_path = tmp_path / "kuchipaku.log"
-        self.audio_path = tmp_path / "audio.raw"  # what SDL's disk driver heard (audio_driver="disk")
-        self._log = self.log_path.open("wb")
-        env = {**os.environ, **display.env, "SDL_AUDIODRIVER": audio_driver,
-               "SDL_DISKAUDIOFILE": str(self.audio_path), "PYTHONUNBUFFERED": "1"}
-        self.process = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "--config", str(self.config_path),
-                                         "--port", "0", "--api-port", "0", *args], cwd=tmp_path, env=env,
-                                        stdin=subprocess.DEVNULL,
-                                        stdout=self._log, stderr=subprocess.STDOUT)
+        super().__init__(tmp_path, "--config", str(self.config_path), *args, audio_driver=audio_driver,
+                         env=display.env)
 
     def write_config(self, config: dict) -> None:
         # Written whole and renamed, as editors do, so the program never reads half a file.
         staging = self.config_path.with_suffix(".tmp")
         staging.write_text(yaml.safe_dump(config), encoding="utf-8")
         os.replace(staging, self.config_path)
-
-    def log(self) -> str:
-        return self.log_path.read_text(encoding="utf-8", errors="replace")
-
-    def wait_for_log(self, pattern: str, timeout: float = 20.0) -> re.Match:
-        regex = re.compile(pattern)
-
-        def found():
-            if self.process.poll() is not None and not regex.search(self.log()):
-                pytest.fail(f"main.py exited with {self.process.returncode} before /{pattern}/:\n{self.log()}")
-            return regex.search(self.log())
-        return wait_for(found, timeout, what=f"/{pattern}/ in the log:\n{self.log()}")
-
-    def stop(self) -> int:
-        if self.process.poll() is None:
-            self.process.terminate()
-        try:
-            return self.process.wait(scaled(10))
-        finally:
-            self._log.close()
 
 
 def base_config() -> dict:
